@@ -1,0 +1,83 @@
+// Assembles the server: database, events, GraphQL schema, HTTP + WebSocket.
+// `startApp` is what `npm start` runs and what integration tests start.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { openDatabase, type DatabaseOptions } from './db/client.js';
+import { createMemoryEventBus } from './pubsub/memory.js';
+import { Passwords } from './auth/passwords.js';
+import { createRateLimits } from './auth/rateLimits.js';
+import type { AppServices } from './context.js';
+import { createSchema } from './graphql/schema.js';
+import { createApollo } from './http/apollo.js';
+import { createHttpHandler } from './http/handler.js';
+import { attachWebSocketServer } from './http/websocket.js';
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  services: AppServices;
+  /** Graceful stop: refuse new work, finish in-flight requests, close everything. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions extends DatabaseOptions {
+  log?: Logger;
+}
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
+  const log = options.log ?? createLogger(config.logLevel);
+  for (const warning of config.warnings) log.warn(warning);
+
+  const database = await openDatabase(config, log, options);
+  const services: AppServices = {
+    config,
+    log,
+    db: database.db,
+    events: createMemoryEventBus(),
+    passwords: new Passwords(config.bcryptRounds),
+    rateLimits: createRateLimits(config.rateLimits),
+  };
+
+  const schema = createSchema();
+  const httpServer = createServer();
+  // Keep-alive sockets idle longer than a typical load balancer's timeout.
+  httpServer.keepAliveTimeout = 65_000;
+  const webSocket = await attachWebSocketServer(httpServer, schema, services);
+  const apollo = createApollo({ schema, config, log, httpServer, onDrain: () => webSocket.close() });
+  await apollo.start();
+
+  let stopping = false;
+  const handle = createHttpHandler({
+    services,
+    apollo,
+    isReady: async () => !stopping && (await database.isReady()),
+  });
+  httpServer.on('request', (req, res) => void handle(req, res));
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
+  log.info({ url, database: database.provider }, 'messaging API ready');
+
+  let stopped: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    services,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        await apollo.stop(); // drains HTTP (in-flight requests finish), then closes sockets
+        await services.events.close();
+        await database.close();
+        log.info('stopped');
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Access tokens (JWT via jose) and refresh tokens (random, stored hashed).
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+
+export interface JwtSettings {
+  secret: Uint8Array;
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+}
+
+/** What a verified access token says. Carries ids only, never secrets. */
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+  expiresAt: Date;
+}
+
+export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; reason: 'expired' | 'invalid' };
+
+const ALGORITHM = 'HS256';
+/** Small, explicit tolerance for clocks of other instances or clients. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
+
+export async function createAccessToken(
+  jwt: JwtSettings,
+  userId: string,
+  sessionId: string,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date }> {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const exp = issuedAt + jwt.accessTtlSeconds;
+  const token = await new SignJWT({ sid: sessionId })
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer(jwt.issuer)
+    .setAudience(jwt.audience)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(exp)
+    .setJti(randomUUID())
+    .sign(jwt.secret);
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+export async function verifyAccessToken(jwt: JwtSettings, token: string): Promise<VerifyResult> {
+  try {
+    const { payload } = await jwtVerify(token, jwt.secret, {
+      algorithms: [ALGORITHM], // pinned: "alg: none" or RS/HS confusion is refused
+      issuer: jwt.issuer,
+      audience: jwt.audience,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+    });
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') {
+      return { ok: false, reason: 'invalid' };
+    }
+    return { ok: true, claims: { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) } };
+  } catch (error) {
+    return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+  }
+}
+
+/** "Bearer <token>" -> token; anything else -> null. */
+export function bearerToken(header: unknown): string | null {
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/** An opaque refresh token: 256 random bits, base64url. */
+export function newRefreshToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Refresh tokens are stored only as this hash (high entropy: no salt or KDF needed). */
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

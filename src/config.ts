@@ -1,0 +1,129 @@
+// Environment parsed and validated once at start. Everything else reads the
+// typed `Config`, never process.env, so a bad value stops the server before
+// it listens, with one line naming the variable.
+import { z } from 'zod';
+
+const DEV_JWT_SECRET = 'development-only-secret-do-not-use-in-production!';
+
+/** "15m", "30d", "3600s", "2h" or plain seconds -> seconds. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(match[1]) * unit;
+  return seconds > 0 ? seconds : null;
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const seconds = parseDuration(value);
+      if (seconds === null) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration like 15m, 30d or 3600s, got "${value}"` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes'].includes(value)));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(4000, 0, 65535),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/messaging.db')
+    .refine((url) => url.startsWith('file:') || /^postgres(ql)?:\/\//.test(url), {
+      message: 'expected file:<path> (SQLite) or postgresql://... (PostgreSQL)',
+    }),
+  JWT_SECRET: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default('messaging-api'),
+  JWT_AUDIENCE: z.string().min(1).default('messaging-api'),
+  BCRYPT_ROUNDS: int(12, 4, 15),
+  ACCESS_TOKEN_TTL: duration('15m'),
+  REFRESH_TOKEN_TTL: duration('30d'),
+  CORS_ORIGINS: z.string().optional(),
+  REDIS_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'expected a size like 100kb').default('100kb'),
+  TRUST_PROXY: bool(false),
+  SHUTDOWN_TIMEOUT: duration('8s'),
+  RATE_LIMIT_LOGIN_PER_USERNAME: int(10, 1, 1_000_000),
+  RATE_LIMIT_LOGIN_PER_IP: int(100, 1, 1_000_000),
+  RATE_LIMIT_REGISTER_PER_IP: int(30, 1, 1_000_000),
+  RATE_LIMIT_REFRESH_PER_IP: int(300, 1, 1_000_000),
+  RATE_LIMIT_WINDOW: duration('15m'),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  // Empty strings count as unset, as in most .env tooling.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const warnings: string[] = [];
+
+  let jwtSecret = e.JWT_SECRET;
+  if (jwtSecret === undefined) {
+    if (production) throw new ConfigError('Invalid environment variable JWT_SECRET: required when NODE_ENV=production');
+    warnings.push('JWT_SECRET is not set: using a development secret. Never do this in production.');
+    jwtSecret = DEV_JWT_SECRET;
+  }
+  if (Buffer.byteLength(jwtSecret, 'utf8') < 32) {
+    throw new ConfigError('Invalid environment variable JWT_SECRET: must be at least 32 bytes');
+  }
+
+  const database = e.DATABASE_URL.startsWith('file:')
+    ? ({ provider: 'sqlite', file: e.DATABASE_URL.slice('file:'.length) } as const)
+    : ({ provider: 'postgresql', url: e.DATABASE_URL } as const);
+  if (database.provider === 'sqlite' && database.file === '') {
+    throw new ConfigError('Invalid environment variable DATABASE_URL: file: needs a path, e.g. file:./data/messaging.db');
+  }
+
+  return {
+    env: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    database,
+    jwt: {
+      secret: new TextEncoder().encode(jwtSecret),
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL,
+    },
+    bcryptRounds: e.BCRYPT_ROUNDS,
+    corsOrigins: e.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+    trustProxy: e.TRUST_PROXY,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT * 1000,
+    rateLimits: {
+      windowSeconds: e.RATE_LIMIT_WINDOW,
+      loginPerUsername: e.RATE_LIMIT_LOGIN_PER_USERNAME,
+      loginPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
+      registerPerIp: e.RATE_LIMIT_REGISTER_PER_IP,
+      refreshPerIp: e.RATE_LIMIT_REFRESH_PER_IP,
+    },
+    warnings,
+  };
+}

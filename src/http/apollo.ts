@@ -1,0 +1,91 @@
+// Apollo Server settings: landing pages, error masking, draining.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { Config } from '../config.js';
+import type { Context } from '../context.js';
+import { ErrorCode, isExpectedError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export type GraphQLContext = Context & { requestId: string };
+
+export function createApollo(options: {
+  schema: GraphQLSchema;
+  config: Config;
+  log: Logger;
+  httpServer: Server;
+  /** Closes the WebSocket side when Apollo stops. */
+  onDrain: () => Promise<void>;
+}): ApolloServer<GraphQLContext> {
+  const { config, log } = options;
+
+  // Unexpected errors (bugs, database failures) are logged with the request id
+  // the client receives, and reach clients without internals in production.
+  const logUnexpectedErrors: ApolloServerPlugin<GraphQLContext> = {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            const code = original instanceof GraphQLError ? original.extensions.code : undefined;
+            if (!isExpectedError(code)) {
+              log.error({ err: original, requestId: contextValue.requestId, operationName }, 'unexpected error');
+            }
+          }
+        },
+        // Lets a client quote the id of a failed request to support.
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          response.body.singleResult.errors = response.body.singleResult.errors.map((error) =>
+            error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR
+              ? { ...error, extensions: { ...error.extensions, requestId: contextValue.requestId } }
+              : error,
+          );
+        },
+      };
+    },
+  };
+
+  return new ApolloServer<GraphQLContext>({
+    schema: options.schema,
+    csrfPrevention: true,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: !config.production,
+    allowBatchedHttpRequests: false,
+    formatError: (formatted, error) => maskError(formatted, error, config.production),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
+      { async serverWillStart() { return { drainServer: options.onDrain }; } },
+      // Field-level cache hints are unused here; the plugin wraps every resolver.
+      ApolloServerPluginCacheControlDisabled(),
+      config.production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
+      logUnexpectedErrors,
+    ],
+  });
+}
+
+function maskError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = original instanceof GraphQLError ? original.extensions.code : undefined;
+  if (isExpectedError(code) || !production) {
+    return code === undefined ? { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } } : formatted;
+  }
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}
+
+export const newRequestId = () => randomUUID();

@@ -1,0 +1,118 @@
+// GraphQL subscriptions over graphql-ws on the HTTP server's port and path.
+//
+// Close codes (documented in README.md) so a client knows what to do:
+//   4001  access token expired        -> reconnect with a fresh token
+//   4002  session revoked (logout)    -> log in again
+//   4401  invalid token at connect    -> do not retry with the same token
+// 4001/4002 are not in graphql-ws's list of fatal codes, so its client retries
+// by itself and calls a `connectionParams` function again for a fresh token.
+import type { Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import type { GraphQLSchema } from 'graphql';
+import { authFromToken, createContext, type AppServices, type Auth } from '../context.js';
+import { bearerToken } from '../auth/tokens.js';
+import { isSessionActive } from '../auth/sessions.js';
+import { clientIp } from './handler.js';
+
+export const CloseCode = {
+  AccessTokenExpired: 4001,
+  SessionRevoked: 4002,
+  Unauthorized: 4401,
+  ServerShuttingDown: 1001,
+} as const;
+
+interface SocketState {
+  auth: Auth;
+  userId?: string;
+  sessionId?: string;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+/** setTimeout's ceiling (~24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface WebSocketSide {
+  /** Closes every socket (1001) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+export async function attachWebSocketServer(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  services: AppServices,
+): Promise<WebSocketSide> {
+  const { config, db, events } = services;
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 100 * 1024 });
+  const states = new Map<WebSocket, SocketState>();
+
+  // Logout anywhere (any instance, once events cross instances) closes the
+  // sockets of the revoked sessions.
+  const stopListening = await events.listen('SESSIONS_REVOKED', ({ userId, sessionIds }) => {
+    for (const [socket, state] of states) {
+      if (state.userId !== userId) continue;
+      if (sessionIds === 'all' || (state.sessionId && sessionIds.includes(state.sessionId))) {
+        socket.close(CloseCode.SessionRevoked, 'Session revoked');
+      }
+    }
+  });
+
+  const server = useServer<Record<string, unknown> | undefined, { state: SocketState }>(
+    {
+      schema,
+      connectionInitWaitTimeout: 10_000,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const token = bearerToken(params.authorization ?? params.Authorization);
+        const auth = await authFromToken(config, token);
+        const { socket } = ctx.extra;
+        const state: SocketState = { auth };
+        if (auth.kind === 'invalid') {
+          const expired = auth.reason === 'expired';
+          socket.close(
+            expired ? CloseCode.AccessTokenExpired : CloseCode.Unauthorized,
+            expired ? 'Access token expired' : 'Invalid access token',
+          );
+          return false;
+        }
+        if (auth.kind === 'viewer') {
+          const { claims } = auth;
+          if (!(await isSessionActive(db, claims.sessionId))) {
+            socket.close(CloseCode.Unauthorized, 'Session revoked');
+            return false;
+          }
+          state.userId = claims.userId;
+          state.sessionId = claims.sessionId;
+          const msLeft = Math.min(claims.expiresAt.getTime() - Date.now(), MAX_TIMER_MS);
+          state.expiryTimer = setTimeout(
+            () => socket.close(CloseCode.AccessTokenExpired, 'Access token expired'),
+            Math.max(0, msLeft),
+          );
+        }
+        // Anonymous connections are accepted; each subscription then
+        // answers UNAUTHENTICATED, which tells the client what is wrong.
+        states.set(socket, state);
+        ctx.extra.state = state;
+        return true;
+      },
+      onClose: (ctx) => forget(ctx.extra),
+      onDisconnect: (ctx) => forget(ctx.extra),
+      context: (ctx) => createContext(services, ctx.extra.state?.auth ?? { kind: 'anonymous' }, clientIp(config, ctx.extra.request)),
+    },
+    wss,
+  );
+
+  function forget(extra: Extra & Partial<{ state: SocketState }>) {
+    clearTimeout(extra.state?.expiryTimer);
+    states.delete(extra.socket);
+  }
+
+  return {
+    async close() {
+      await stopListening();
+      for (const socket of wss.clients) socket.close(CloseCode.ServerShuttingDown, 'Server shutting down');
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

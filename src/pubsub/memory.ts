@@ -1,0 +1,26 @@
+import { EventEmitter } from 'node:events';
+import { PubSub } from 'graphql-subscriptions';
+import type { EventBus, EventPayloads, Topic } from './events.js';
+
+/**
+ * In-process events (one instance). Payloads go through JSON like they would
+ * through Redis, so a payload that would not survive the wire fails here too.
+ */
+export function createMemoryEventBus(): EventBus {
+  const eventEmitter = new EventEmitter();
+  eventEmitter.setMaxListeners(0); // one listener per live subscription is expected
+  const pubsub = new PubSub<Record<string, unknown>>({ eventEmitter });
+  return {
+    async publish(topic, payload) {
+      await pubsub.publish(topic, JSON.parse(JSON.stringify(payload)));
+    },
+    iterate<T extends Topic>(topic: T) {
+      return pubsub.asyncIterableIterator(topic) as AsyncIterableIterator<EventPayloads[T]>;
+    },
+    async listen<T extends Topic>(topic: T, handler: (payload: EventPayloads[T]) => void) {
+      const id = await pubsub.subscribe(topic, handler as (payload: unknown) => void);
+      return async () => pubsub.unsubscribe(id);
+    },
+    async close() {},
+  };
+}
