@@ -12,6 +12,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
 import { applySqliteMigrations, defaultMigrationsDir, defaultSchemaPath, readMigrations } from '../src/db/migrate.js';
 import {
+  diagnoseMigrationHistory,
   diffDatabaseToSchema,
   isEmptyMigration,
   migrationScriptFromEmpty,
@@ -87,7 +88,7 @@ test('migrationScriptFromEmpty writes the whole schema', async (t) => {
   assert.equal(isEmptyMigration('-- This is an empty migration.'), true);
 });
 
-test('applying twice applies nothing the second time; history rows match Prisma', (t) => {
+test('applying twice applies nothing the second time; history rows match Prisma', async (t) => {
   const dbFile = path.join(tempDir(t), 'twice.db');
   assert.deepEqual(applySqliteMigrations(dbFile), migrationNames);
   assert.deepEqual(applySqliteMigrations(dbFile), []);
@@ -113,6 +114,20 @@ test('applying twice applies nothing the second time; history rows match Prisma'
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const ddl = db.prepare(`SELECT sql FROM sqlite_master WHERE name = '_prisma_migrations'`).pluck().get();
   assert.match(String(ddl), /"applied_steps_count"\s+INTEGER UNSIGNED NOT NULL DEFAULT 0/);
+
+  // Prisma's own engine reads our rows: nothing failed, nothing edited, in step.
+  const diagnosis = await diagnoseMigrationHistory(
+    new PrismaBetterSqlite3({ url: dbFile }),
+    await readSchemaFile(defaultSchemaPath()),
+    defaultMigrationsDir(),
+    readMigrations(defaultMigrationsDir()),
+  );
+  assert.deepEqual(diagnosis, {
+    editedMigrationNames: [],
+    failedMigrationNames: [],
+    hasMigrationsTable: true,
+    history: null,
+  });
 });
 
 test('two processes migrating the same file at once: each migration recorded once', async (t) => {

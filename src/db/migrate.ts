@@ -147,6 +147,22 @@ const CREATE_SQLITE_MIGRATIONS_TABLE = `CREATE TABLE "_prisma_migrations" (
 );
 `;
 
+const BUSY_TIMEOUT_MS = 10_000;
+
+/** Runs `fn` again while SQLite answers SQLITE_BUSY, for up to BUSY_TIMEOUT_MS. */
+function retryWhileBusy<T>(fn: () => T): T {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return fn();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 40); // synchronous sleep
+    }
+  }
+}
+
 /**
  * Applies the pending migrations of `migrationsDir` to the SQLite file `dbFile`
  * (created if missing) and returns their names, in order.
@@ -163,23 +179,26 @@ export function applySqliteMigrations(
   log: Log = () => {},
 ): string[] {
   const migrations = readMigrations(migrationsDir); // before locking: file I/O needs no lock
-  const db = new Database(dbFile, { timeout: 10_000 });
+  const db = new Database(dbFile);
   try {
-    // busy_timeout first: switching to WAL itself may wait for another process.
-    db.pragma('busy_timeout = 10000');
-    db.pragma('journal_mode = WAL');
-    // Foreign keys stay OFF during the transaction. SQLite ignores
+    // Wait (up to 10 s) for another process holding the lock, instead of failing
+    // with SQLITE_BUSY.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Switching a new file to WAL needs an exclusive lock. When two processes
+    // switch at once, SQLite fails one of them with SQLITE_BUSY at once (the
+    // busy timeout would deadlock them: each holds a shared lock), so retry.
+    retryWhileBusy(() => db.pragma('journal_mode = WAL'));
+    // Foreign keys OFF on this connection only (the setting is per connection;
+    // the app's own connection turns them on). SQLite ignores
     // `PRAGMA foreign_keys` inside a transaction, so the `PRAGMA foreign_keys=OFF`
     // that Prisma puts around table redefinitions would be a no-op, and the
     // `DROP TABLE` of a redefined parent table would then run its ON DELETE
-    // CASCADE actions and delete child rows. SQLite's documented procedure for
-    // schema changes is: keys off, change, `PRAGMA foreign_key_check`, commit, keys on.
+    // CASCADE actions and delete child rows (tested). SQLite's documented
+    // procedure for schema changes: keys off, change, `PRAGMA foreign_key_check`
+    // (done in applyPending), commit.
     db.pragma('foreign_keys = OFF');
 
-    const applied = db.transaction(() => applyPending(db, migrations, log)).immediate();
-
-    db.pragma('foreign_keys = ON');
-    return applied;
+    return db.transaction(() => applyPending(db, migrations, log)).immediate();
   } finally {
     db.close();
   }

@@ -15,7 +15,12 @@ import {
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
-import type { DiffTarget, SchemaContainer, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type {
+  DiagnoseMigrationHistoryOutput,
+  DiffTarget,
+  SchemaContainer,
+  SchemaEngine,
+} from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 type EngineModule = typeof import('@prisma/schema-engine-wasm/schema_engine_bg');
 
@@ -155,6 +160,38 @@ export async function diffDatabaseToSchema(
   const file = asSchemaFile(schema);
   const configDir = path.dirname(path.resolve(file.path));
   return diff(adapterFactory, file, { tag: 'schemaDatasource', files: [file], configDir }, log);
+}
+
+/**
+ * Prisma's own reading of the database's `_prisma_migrations` against a
+ * migrations folder (what `prisma migrate status` reports): edited and failed
+ * migrations, and `history` null when database and folder are in step. Lets
+ * tests confirm that Prisma accepts the rows our runner writes.
+ * `migrations` are the folder's migrations in order (see readMigrations).
+ */
+export async function diagnoseMigrationHistory(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  schema: string | SchemaFile,
+  migrationsDir: string,
+  migrations: ReadonlyArray<{ name: string; sql: string }>,
+  log: EngineLog = () => {},
+): Promise<DiagnoseMigrationHistoryOutput> {
+  const lockfile = await readFile(path.join(migrationsDir, 'migration_lock.toml'), 'utf8').catch(() => null);
+  return withEngine(adapterFactory, asSchemaFile(schema), log, (engine) =>
+    engine.diagnoseMigrationHistory({
+      migrationsList: {
+        baseDir: migrationsDir,
+        lockfile: { path: 'migration_lock.toml', content: lockfile },
+        shadowDbInitScript: '',
+        migrationDirectories: migrations.map((m) => ({
+          path: m.name,
+          migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: m.sql } },
+        })),
+      },
+      optInToShadowDatabase: false, // the shadow-database replay fails with better-sqlite3
+      filters: { externalTables: [], externalEnums: [] },
+    }),
+  );
 }
 
 /** True for Prisma's "-- This is an empty migration." output (or nothing but comments). */
