@@ -70,6 +70,7 @@ export async function startTestServer(env: Record<string, string> = {}, keepDir?
         webSocketImpl: WebSocket,
         retryAttempts: 0,
         lazy: false,
+        onNonLazyError: () => {}, // tests assert close codes themselves
         connectionParams: () => {
           const value = typeof token === 'function' ? token() : token;
           return value ? { authorization: `Bearer ${value}` } : {};
