@@ -1,7 +1,8 @@
 // Applies prisma/migrations to a database without the `prisma migrate` CLI
 // (it needs a native engine binary that is not available here). Progress is
 // recorded in `_prisma_migrations` with Prisma's own table, checksums and
-// timestamp format, so `prisma migrate deploy` accepts the database later.
+// timestamp format, so Prisma's migrate commands accept the database (the
+// tests check this with the engine's diagnoseMigrationHistory).
 //
 // Layout: the first half is provider-neutral (paths, reading migrations,
 // checksums, deciding what is pending); applySqliteMigrations is the SQLite

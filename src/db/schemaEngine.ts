@@ -44,28 +44,33 @@ const EMPTY_MIGRATION = '-- This is an empty migration.';
 let engineModule: Promise<EngineModule> | undefined;
 
 /**
- * Loads and starts the WASM module once per process. Node 20 cannot `import` a
- * .wasm file (the package's own entry point does exactly that), so the
- * wasm-bindgen glue is wired by hand.
+ * Loads and starts the WASM module. Node 20 cannot `import` a .wasm file (the
+ * package's own entry point does exactly that), so the wasm-bindgen glue is
+ * wired by hand.
  */
-function loadEngineModule(): Promise<EngineModule> {
-  engineModule ??= (async () => {
-    const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
-    // The .wasm file sits beside the glue module; resolve through the package's exports.
-    const gluePath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
-    const bytes = await readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm'));
-    const { instance } = await WebAssembly.instantiate(bytes, {
-      // The key is the import name the wasm was compiled against.
-      './schema_engine_bg.js': glue,
-    });
-    glue.__wbg_set_wasm(instance.exports);
-    (instance.exports.__wbindgen_start as () => void)();
-    return glue;
-  })();
-  // A failed load should not poison every later call.
-  engineModule.catch(() => {
-    engineModule = undefined;
+async function instantiateEngineModule(): Promise<EngineModule> {
+  const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
+  // The .wasm file sits beside the glue module; resolve through the package's exports.
+  const gluePath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+  const bytes = await readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm'));
+  const { instance } = await WebAssembly.instantiate(bytes, {
+    // The key is the import name the wasm was compiled against.
+    './schema_engine_bg.js': glue,
   });
+  glue.__wbg_set_wasm(instance.exports);
+  (instance.exports.__wbindgen_start as () => void)();
+  return glue;
+}
+
+/** The engine module, instantiated once per process (5 MB of wasm). */
+function loadEngineModule(): Promise<EngineModule> {
+  if (!engineModule) {
+    engineModule = instantiateEngineModule();
+    // A failed load should not poison every later call.
+    engineModule.catch(() => {
+      engineModule = undefined;
+    });
+  }
   return engineModule;
 }
 

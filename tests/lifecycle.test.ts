@@ -1,0 +1,106 @@
+// The server as a process: restarts, signals, crashes and bad configuration.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { REGISTER, CREATE, postGraphQL, testEnv } from './support/server.js';
+import { spawnServer, runToExit } from './support/process.js';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'messaging-proc-'));
+const LOGIN = `mutation ($u: String!) { login(input: { username: $u, password: "persistent pw" }) { accessToken } }`;
+
+describe('process lifecycle', () => {
+  test('SIGTERM exits 0 after finishing an in-flight request; data survives a restart', async () => {
+    const dir = tempDir();
+    try {
+      const first = await spawnServer(dir, { BCRYPT_ROUNDS: '12' });
+      // A slow request (bcrypt cost 12) is in flight when the signal arrives.
+      const inFlight = postGraphQL(first.url, REGISTER, { input: { username: 'survivor', password: 'persistent pw' } });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      first.child.kill('SIGTERM');
+      const registered = await inFlight;
+      assert.equal(registered.data?.register.user.username, 'survivor', 'the in-flight request completed');
+      const exit = await first.exited;
+      assert.equal(exit.code, 0, first.output());
+
+      const second = await spawnServer(dir);
+      const login = await postGraphQL(second.url, LOGIN, { u: 'survivor' });
+      assert.ok(login.data?.login.accessToken, JSON.stringify(login));
+      const created = await postGraphQL(second.url, CREATE, { content: 'still here' }, login.data.login.accessToken);
+      assert.ok(created.data?.createMessage.id);
+      second.child.kill('SIGINT');
+      assert.equal((await second.exited).code, 0, 'SIGINT exits 0 too');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('kill -9 during writes loses no acknowledged message and leaves a sound database', async () => {
+    const dir = tempDir();
+    try {
+      const server = await spawnServer(dir);
+      const token = (await postGraphQL(server.url, REGISTER, { input: { username: 'writer', password: 'persistent pw' } })).data.register.accessToken;
+      const acknowledged: string[] = [];
+      let killed = false;
+      const writers = Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; !killed; i++) {
+          try {
+            const result = await postGraphQL(server.url, CREATE, { content: `w${w} #${i}` }, token);
+            if (result.data) acknowledged.push(result.data.createMessage.id);
+          } catch {
+            return; // connection reset by the kill
+          }
+          if (acknowledged.length >= 150 && !killed) {
+            killed = true;
+            server.child.kill('SIGKILL');
+          }
+        }
+      });
+      await Promise.all(writers);
+      assert.equal((await server.exited).signal, 'SIGKILL');
+
+      const restarted = await spawnServer(dir);
+      const login = (await postGraphQL(restarted.url, LOGIN, { u: 'writer' })).data.login.accessToken;
+      const stored = new Set<string>();
+      let after: string | null = null;
+      for (;;) {
+        const page: any = await postGraphQL(restarted.url, `query ($a: String) { messages(first: 100, after: $a) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { a: after }, login);
+        for (const edge of page.data.messages.edges) stored.add(edge.node.id);
+        if (!page.data.messages.pageInfo.hasNextPage) break;
+        after = page.data.messages.pageInfo.endCursor;
+      }
+      const lost = acknowledged.filter((id) => !stored.has(id));
+      assert.deepEqual(lost, [], `${lost.length} of ${acknowledged.length} acknowledged messages lost`);
+      restarted.child.kill('SIGTERM');
+      await restarted.exited;
+
+      const db = new Database(join(dir, 'test.db'), { readonly: true });
+      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a bad environment value stops the server with one line naming the variable', async () => {
+    const dir = tempDir();
+    try {
+      const cases: Array<[Record<string, string>, RegExp]> = [
+        // Each variable's rules are covered in tests/unit/config.test.ts; here, the process behaviour.
+        [{ BCRYPT_ROUNDS: 'twelve' }, /BCRYPT_ROUNDS/],
+        [{ NODE_ENV: 'production', JWT_SECRET: '' }, /JWT_SECRET.*required/],
+      ];
+      for (const [env, expected] of cases) {
+        const { code, output } = await runToExit({ ...process.env, ...testEnv(dir, env) });
+        assert.equal(code, 1, JSON.stringify(env));
+        const lines = output.trim().split('\n');
+        assert.equal(lines.length, 1, output);
+        assert.match(lines[0]!, expected);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SignJWT } from 'jose';
+import {
+  bearerToken,
+  createAccessToken,
+  hashRefreshToken,
+  newRefreshToken,
+  verifyAccessToken,
+  CLOCK_TOLERANCE_SECONDS,
+} from '../../src/auth/tokens.js';
+
+const jwt = {
+  secret: new TextEncoder().encode('unit-test-secret-that-is-32-bytes!!'),
+  issuer: 'messaging-api',
+  audience: 'messaging-api',
+  accessTtlSeconds: 60,
+};
+
+test('an access token verifies and names user and session', async () => {
+  const { token, expiresAt } = await createAccessToken(jwt, 'user-1', 'session-1');
+  const result = await verifyAccessToken(jwt, token);
+  assert.deepEqual(result, { ok: true, claims: { userId: 'user-1', sessionId: 'session-1', expiresAt } });
+});
+
+test('expired (beyond the clock tolerance) and foreign tokens are refused with a reason', async () => {
+  const old = new Date(Date.now() - (60 + CLOCK_TOLERANCE_SECONDS + 1) * 1000);
+  const expired = await createAccessToken(jwt, 'u', 's', old);
+  assert.deepEqual(await verifyAccessToken(jwt, expired.token), { ok: false, reason: 'expired' });
+  const justExpired = await createAccessToken(jwt, 'u', 's', new Date(Date.now() - 62 * 1000));
+  assert.equal((await verifyAccessToken(jwt, justExpired.token)).ok, true, 'within tolerance');
+  const otherAudience = await createAccessToken({ ...jwt, audience: 'other' }, 'u', 's');
+  assert.deepEqual(await verifyAccessToken(jwt, otherAudience.token), { ok: false, reason: 'invalid' });
+  const hs512 = await new SignJWT({ sid: 's' })
+    .setProtectedHeader({ alg: 'HS512' })
+    .setSubject('u').setIssuer(jwt.issuer).setAudience(jwt.audience).setIssuedAt().setJti('j').setExpirationTime('1m')
+    .sign(new TextEncoder().encode('unit-test-secret-that-is-32-bytes!!unit-test-secret-that-is-64-b'));
+  assert.deepEqual(await verifyAccessToken(jwt, hs512), { ok: false, reason: 'invalid' }, 'algorithm is pinned');
+});
+
+test('bearer header parsing', () => {
+  assert.equal(bearerToken('Bearer abc.def'), 'abc.def');
+  assert.equal(bearerToken('bearer abc'), 'abc');
+  assert.equal(bearerToken('Basic abc'), null);
+  assert.equal(bearerToken(undefined), null);
+});
+
+test('refresh tokens are random and stored as a hash', () => {
+  const a = newRefreshToken();
+  assert.notEqual(a, newRefreshToken());
+  assert.equal(Buffer.from(a, 'base64url').length, 32);
+  assert.match(hashRefreshToken(a), /^[0-9a-f]{64}$/);
+  assert.equal(hashRefreshToken(a), hashRefreshToken(a));
+});
