@@ -9,11 +9,12 @@
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { authFromToken, createContext, type AppServices, type Auth } from '../context.js';
 import { bearerToken } from '../auth/tokens.js';
 import { isSessionActive } from '../auth/sessions.js';
 import { clientIp } from './handler.js';
+import { ErrorCode, isExpectedError } from '../errors.js';
 
 export const CloseCode = {
   AccessTokenExpired: 4001,
@@ -94,6 +95,18 @@ export async function attachWebSocketServer(
         states.set(socket, state);
         ctx.extra.state = state;
         return true;
+      },
+      // Same rule as HTTP: unexpected errors are logged, and masked in production.
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!('errors' in result) || !result.errors) return;
+        const errors = result.errors.map((error) => {
+          if (isExpectedError(error.extensions?.code)) return error;
+          services.log.error({ err: error.originalError ?? error }, 'unexpected error in subscription');
+          return config.production
+            ? new GraphQLError('Internal server error', { path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })
+            : error;
+        });
+        return { ...result, errors };
       },
       onClose: (ctx) => forget(ctx.extra),
       onDisconnect: (ctx) => forget(ctx.extra),
