@@ -175,6 +175,15 @@ describe('refresh tokens', () => {
   });
 });
 
+test('logout with only an access token ends the current session, not the others', async () => {
+  const account = await registerUser(server);
+  const other = (await server.gql(LOGIN, { u: account.username, p: 'correct horse battery' })).data.login;
+  assert.deepEqual(codes(await server.gql(LOGOUT, {})), ['UNAUTHENTICATED']);
+  assert.equal((await server.gql(LOGOUT, {}, account.accessToken)).data.logout, true);
+  assert.deepEqual(codes(await server.gql(REFRESH, { t: account.refreshToken })), ['UNAUTHENTICATED']);
+  assert.ok((await server.gql(REFRESH, { t: other.refreshToken })).data.refreshToken, 'the other session lives on');
+});
+
 describe('rate limits', () => {
   test('too many logins for one username are RATE_LIMITED with retryAfter; other users are unaffected', async () => {
     const local = await startTestServer({ RATE_LIMIT_LOGIN_PER_USERNAME: '3' });

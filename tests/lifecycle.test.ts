@@ -84,6 +84,24 @@ describe('process lifecycle', () => {
     }
   });
 
+  test('two servers starting at once on a new database both come up and share it', async () => {
+    const dir = tempDir();
+    try {
+      const [a, b] = await Promise.all([spawnServer(dir), spawnServer(dir)]);
+      const registered = await postGraphQL(a.url, REGISTER, { input: { username: 'shared', password: 'persistent pw' } });
+      assert.ok(registered.data?.register, JSON.stringify(registered));
+      const login = await postGraphQL(b.url, LOGIN, { u: 'shared' });
+      assert.ok(login.data?.login.accessToken, 'the second server sees the first one\'s write');
+      const migrationsLogged = [a.output(), b.output()].filter((out) => out.includes('applied database migrations'));
+      assert.equal(migrationsLogged.length, 1, 'exactly one process applied the migrations');
+      a.child.kill('SIGTERM');
+      b.child.kill('SIGTERM');
+      assert.deepEqual([(await a.exited).code, (await b.exited).code], [0, 0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a bad environment value stops the server with one line naming the variable', async () => {
     const dir = tempDir();
     try {
