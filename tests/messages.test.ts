@@ -204,6 +204,26 @@ describe('pagination', () => {
     }
   });
 
+  test('User.messages pages with its own cursors', async () => {
+    const local = await startTestServer();
+    try {
+      const erin = await registerUser(local, 'erin');
+      for (let i = 0; i < 5; i++) await createMessage(local, erin, `e${i}`);
+      const query = `query ($after: String) { me { messages(first: 2, after: $after) { edges { node { content } } pageInfo { hasNextPage endCursor } } } }`;
+      const contents: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: any = await local.gql(query, { after }, erin.accessToken);
+        contents.push(...page.data.me.messages.edges.map((e: any) => e.node.content));
+        if (!page.data.me.messages.pageInfo.hasNextPage) break;
+        after = page.data.me.messages.pageInfo.endCursor;
+      }
+      assert.deepEqual(contents, ['e4', 'e3', 'e2', 'e1', 'e0']);
+    } finally {
+      await local.stop();
+    }
+  });
+
   test('user(username) and User.messages', async () => {
     const result = await server.gql(
       `query ($u: String!) { user(username: $u) { id username createdAt messages(first: 2) { totalCount edges { node { author { username } } } } } }`,
@@ -241,6 +261,15 @@ describe('query count (no N+1)', () => {
       // page + total + authors + their pages + their counts (+ nested authors, cached by the loader)
       assert.ok(forTwenty <= 6, `20 messages took ${forTwenty} queries`);
       assert.equal(forTwenty, forTwo, 'the number of queries does not grow with the page');
+
+      // The batched nested pages hold each author's own newest messages.
+      const result = await local.gql(query, { first: 20 }, authors[0]!.accessToken);
+      for (const edge of result.data.messages.edges) {
+        const author = edge.node.author;
+        const own = await local.gql(`query ($u: String!) { messagesByUser(username: $u, first: 3) { edges { node { id } } } }`, { u: author.username }, authors[0]!.accessToken);
+        assert.deepEqual(author.messages.edges.map((e: any) => e.node.id), own.data.messagesByUser.edges.map((e: any) => e.node.id));
+        assert.equal(author.messages.totalCount, 4);
+      }
     } finally {
       await local.stop();
     }

@@ -3,6 +3,7 @@
 // response contains.
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { decodeCursor } from './cursor.js';
 import type { MessageModel } from './model.js';
 import { newestFirst, olderThan } from './service.js';
@@ -33,16 +34,9 @@ export function createMessageLoaders(db: Db): MessageLoaders {
       await Promise.all(
         [...groups.values()].map(async (group) => {
           const { first, after } = group[0]!;
-          const position = after === null ? null : decodeCursor(after);
-          const users = await db.user.findMany({
-            where: { id: { in: group.map((key) => key.authorId) } },
-            select: {
-              id: true,
-              messages: { where: olderThan(position), orderBy: newestFirst, take: first + 1 },
-            },
-          });
-          const byAuthor = new Map(users.map((user) => [user.id, user.messages]));
-          for (const key of group) rowsByKey.set(pageKey(key), byAuthor.get(key.authorId) ?? []);
+          const authorIds = group.map((key) => key.authorId);
+          const rows = after === null ? await firstPages(db, authorIds, first + 1) : await pagesAfter(db, authorIds, first + 1, after);
+          for (const key of group) rowsByKey.set(pageKey(key), rows.get(key.authorId) ?? []);
         }),
       );
       return keys.map((key) => rowsByKey.get(pageKey(key)) ?? []);
@@ -61,6 +55,41 @@ export function createMessageLoaders(db: Db): MessageLoaders {
   });
 
   return { pageRows, countByAuthor };
+}
+
+/**
+ * The newest `limit` messages of each author in one query. Prisma's nested
+ * `take` would load every message of these authors and cut in memory; a window
+ * function reads only what is returned, through the (authorId, createdAt, id)
+ * index. Plain SQL that SQLite and PostgreSQL both run.
+ */
+async function firstPages(db: Db, authorIds: string[], limit: number): Promise<Map<string, MessageModel[]>> {
+  const rows = await db.$queryRaw<MessageModel[]>`
+    SELECT "id", "content", "authorId", "createdAt", "updatedAt", "edited"
+    FROM (
+      SELECT "Message".*, ROW_NUMBER() OVER (PARTITION BY "authorId" ORDER BY "createdAt" DESC, "id" DESC) AS "position"
+      FROM "Message" WHERE "authorId" IN (${Prisma.join(authorIds)})
+    ) AS "ranked"
+    WHERE "position" <= ${limit}
+    ORDER BY "authorId", "position"`;
+  return groupByAuthor(rows);
+}
+
+/** Pages after a cursor: a cursor belongs to one author's list, so this is normally one author. */
+async function pagesAfter(db: Db, authorIds: string[], limit: number, after: string): Promise<Map<string, MessageModel[]>> {
+  const position = decodeCursor(after);
+  const pages = await Promise.all(
+    authorIds.map((authorId) =>
+      db.message.findMany({ where: { authorId, ...olderThan(position) }, orderBy: newestFirst, take: limit }),
+    ),
+  );
+  return new Map(authorIds.map((authorId, i) => [authorId, pages[i]!]));
+}
+
+function groupByAuthor(rows: MessageModel[]): Map<string, MessageModel[]> {
+  const byAuthor = new Map<string, MessageModel[]>();
+  for (const row of rows) byAuthor.set(row.authorId, [...(byAuthor.get(row.authorId) ?? []), row]);
+  return byAuthor;
 }
 
 function pageKey(key: AuthorPageKey): string {

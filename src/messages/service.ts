@@ -14,6 +14,9 @@ export const newestFirst = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Pri
 export function olderThan(position: CursorPosition | null): Prisma.MessageWhereInput {
   if (!position) return {};
   return {
+    // The redundant upper bound lets the database seek in the (createdAt, id)
+    // index instead of scanning from the newest row (deep pages stay cheap).
+    createdAt: { lte: position.createdAt },
     OR: [{ createdAt: { lt: position.createdAt } }, { createdAt: position.createdAt, id: { lt: position.id } }],
   };
 }

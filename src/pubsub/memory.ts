@@ -12,7 +12,11 @@ export function createMemoryEventBus(): EventBus {
   const pubsub = new PubSub<Record<string, unknown>>({ eventEmitter });
   return {
     async publish(topic, payload) {
-      await pubsub.publish(topic, JSON.parse(JSON.stringify(payload)));
+      const copy = JSON.parse(JSON.stringify(payload));
+      // Deliver on the next turn of the event loop, as a network bus would:
+      // the publisher's HTTP response is not held up by running every
+      // subscriber's resolvers first.
+      setImmediate(() => void pubsub.publish(topic, copy));
     },
     iterate<T extends Topic>(topic: T) {
       return pubsub.asyncIterableIterator(topic) as AsyncIterableIterator<EventPayloads[T]>;
