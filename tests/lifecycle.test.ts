@@ -15,7 +15,8 @@ describe('process lifecycle', () => {
   test('SIGTERM exits 0 after finishing an in-flight request; data survives a restart', async () => {
     const dir = tempDir();
     try {
-      const first = await spawnServer(dir, { BCRYPT_ROUNDS: '12' });
+      // Production mode, as deployed (signal handling differs by NODE_ENV in Apollo).
+      const first = await spawnServer(dir, { BCRYPT_ROUNDS: '12', NODE_ENV: 'production' });
       // A slow request (bcrypt cost 12) is in flight when the signal arrives.
       const inFlight = postGraphQL(first.url, REGISTER, { input: { username: 'survivor', password: 'persistent pw' } });
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -24,6 +25,7 @@ describe('process lifecycle', () => {
       assert.equal(registered.data?.register.user.username, 'survivor', 'the in-flight request completed');
       const exit = await first.exited;
       assert.equal(exit.code, 0, first.output());
+      assert.match(first.output(), /"msg":"stopped"/, 'the database was closed before exit');
 
       const second = await spawnServer(dir);
       const login = await postGraphQL(second.url, LOGIN, { u: 'survivor' });

@@ -60,6 +60,9 @@ export function createApollo(options: {
     introspection: !config.production,
     includeStacktraceInErrorResponses: !config.production,
     allowBatchedHttpRequests: false,
+    // main.ts owns the signals: Apollo's own handler would stop Apollo and
+    // re-raise SIGTERM before the event bus and database are closed.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, config.production),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
