@@ -45,6 +45,7 @@ const envSchema = z.object({
     .refine((url) => url.startsWith('file:') || /^postgres(ql)?:\/\//.test(url), {
       message: 'expected file:<path> (SQLite) or postgresql://... (PostgreSQL)',
     }),
+  DATABASE_POOL_SIZE: int(10, 1, 1000),
   JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default('messaging-api'),
   JWT_AUDIENCE: z.string().min(1).default('messaging-api'),
@@ -92,7 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 
   const database = e.DATABASE_URL.startsWith('file:')
     ? ({ provider: 'sqlite', file: e.DATABASE_URL.slice('file:'.length) } as const)
-    : ({ provider: 'postgresql', url: e.DATABASE_URL } as const);
+    : ({ provider: 'postgresql', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } as const);
   if (database.provider === 'sqlite' && database.file === '') {
     throw new ConfigError('Invalid environment variable DATABASE_URL: file: needs a path, e.g. file:./data/messaging.db');
   }

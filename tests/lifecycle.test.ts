@@ -1,22 +1,19 @@
 // The server as a process: restarts, signals, crashes and bad configuration.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { REGISTER, CREATE, postGraphQL, testEnv } from './support/server.js';
 import { spawnServer, runToExit } from './support/process.js';
+import { createTestDatabase } from './support/database.js';
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'messaging-proc-'));
 const LOGIN = `mutation ($u: String!) { login(input: { username: $u, password: "persistent pw" }) { accessToken } }`;
 
 describe('process lifecycle', () => {
   test('SIGTERM exits 0 after finishing an in-flight request; data survives a restart', async () => {
-    const dir = tempDir();
+    const database = await createTestDatabase();
     try {
       // Production mode, as deployed (signal handling differs by NODE_ENV in Apollo).
-      const first = await spawnServer(dir, { BCRYPT_ROUNDS: '12', NODE_ENV: 'production' });
+      const first = await spawnServer(database.url, { BCRYPT_ROUNDS: '12', NODE_ENV: 'production' });
       // A slow request (bcrypt cost 12) is in flight when the signal arrives.
       const inFlight = postGraphQL(first.url, REGISTER, { input: { username: 'survivor', password: 'persistent pw' } });
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -27,7 +24,7 @@ describe('process lifecycle', () => {
       assert.equal(exit.code, 0, first.output());
       assert.match(first.output(), /"msg":"stopped"/, 'the database was closed before exit');
 
-      const second = await spawnServer(dir);
+      const second = await spawnServer(database.url);
       const login = await postGraphQL(second.url, LOGIN, { u: 'survivor' });
       assert.ok(login.data?.login.accessToken, JSON.stringify(login));
       const created = await postGraphQL(second.url, CREATE, { content: 'still here' }, login.data.login.accessToken);
@@ -35,14 +32,14 @@ describe('process lifecycle', () => {
       second.child.kill('SIGINT');
       assert.equal((await second.exited).code, 0, 'SIGINT exits 0 too');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     }
   });
 
   test('kill -9 during writes loses no acknowledged message and leaves a sound database', async () => {
-    const dir = tempDir();
+    const database = await createTestDatabase();
     try {
-      const server = await spawnServer(dir);
+      const server = await spawnServer(database.url);
       const token = (await postGraphQL(server.url, REGISTER, { input: { username: 'writer', password: 'persistent pw' } })).data.register.accessToken;
       const acknowledged: string[] = [];
       let killed = false;
@@ -63,7 +60,7 @@ describe('process lifecycle', () => {
       await Promise.all(writers);
       assert.equal((await server.exited).signal, 'SIGKILL');
 
-      const restarted = await spawnServer(dir);
+      const restarted = await spawnServer(database.url);
       const login = (await postGraphQL(restarted.url, LOGIN, { u: 'writer' })).data.login.accessToken;
       const stored = new Set<string>();
       let after: string | null = null;
@@ -78,18 +75,20 @@ describe('process lifecycle', () => {
       restarted.child.kill('SIGTERM');
       await restarted.exited;
 
-      const db = new Database(join(dir, 'test.db'), { readonly: true });
-      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-      db.close();
+      if (database.file) {
+        const db = new Database(database.file, { readonly: true });
+        assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+        db.close();
+      }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     }
   });
 
   test('two servers starting at once on a new database both come up and share it', async () => {
-    const dir = tempDir();
+    const database = await createTestDatabase();
     try {
-      const [a, b] = await Promise.all([spawnServer(dir), spawnServer(dir)]);
+      const [a, b] = await Promise.all([spawnServer(database.url), spawnServer(database.url)]);
       const registered = await postGraphQL(a.url, REGISTER, { input: { username: 'shared', password: 'persistent pw' } });
       assert.ok(registered.data?.register, JSON.stringify(registered));
       const login = await postGraphQL(b.url, LOGIN, { u: 'shared' });
@@ -100,12 +99,12 @@ describe('process lifecycle', () => {
       b.child.kill('SIGTERM');
       assert.deepEqual([(await a.exited).code, (await b.exited).code], [0, 0]);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     }
   });
 
   test('a bad environment value stops the server with one line naming the variable', async () => {
-    const dir = tempDir();
+    const database = await createTestDatabase();
     try {
       const cases: Array<[Record<string, string>, RegExp]> = [
         // Each variable's rules are covered in tests/unit/config.test.ts; here, the process behaviour.
@@ -113,14 +112,14 @@ describe('process lifecycle', () => {
         [{ NODE_ENV: 'production', JWT_SECRET: '' }, /JWT_SECRET.*required/],
       ];
       for (const [env, expected] of cases) {
-        const { code, output } = await runToExit({ ...process.env, ...testEnv(dir, env) });
+        const { code, output } = await runToExit({ ...process.env, ...testEnv(database.url, env) });
         assert.equal(code, 1, JSON.stringify(env));
         const lines = output.trim().split('\n');
         assert.equal(lines.length, 1, output);
         assert.match(lines[0]!, expected);
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     }
   });
 });

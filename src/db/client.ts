@@ -2,12 +2,14 @@
 // receive a `Db` (a Prisma client) and never see the provider.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../generated/prisma/client.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { applySqliteMigrations } from './migrate.js';
 
+/**
+ * The SQLite client's type. The PostgreSQL client is generated from a twin of
+ * the same models (scripts/postgresql-schema.ts), so it has the same API.
+ */
 export type Db = PrismaClient;
 
 export interface Database {
@@ -23,39 +25,48 @@ export interface DatabaseOptions {
   onQuery?: (sql: string) => void;
 }
 
+interface ClientOptions {
+  adapter: unknown;
+  log: Array<{ emit: 'event'; level: 'query' }>;
+}
+
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 export async function openDatabase(config: Config, log: Logger, options: DatabaseOptions = {}): Promise<Database> {
-  const { database } = config;
-  if (database.provider !== 'sqlite') {
-    throw new Error('PostgreSQL support is not built yet: use DATABASE_URL=file:<path>');
+  const logMigrations = (applied: string[]) => {
+    if (applied.length > 0) log.info({ migrations: applied }, 'applied database migrations');
+  };
+  // Each provider's client and adapter are loaded only when used.
+  let db: Db;
+  if (config.database.provider === 'sqlite') {
+    const file = resolve(config.database.file);
+    mkdirSync(dirname(file), { recursive: true });
+    const { applySqliteMigrations } = await import('./migrate.js');
+    logMigrations(applySqliteMigrations(file));
+    const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
+    const { PrismaClient } = await import('../generated/prisma/client.js');
+    db = new PrismaClient(clientOptions(new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS }), options) as never);
+    // Per-connection settings. WAL (set by the migration runner, persistent in
+    // the file) + synchronous=NORMAL keeps committed data across a process
+    // crash and roughly triples write throughput over the default FULL.
+    await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
+    await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+  } else {
+    const { applyPostgresMigrations, parsePostgresUrl, postgresAdapter } = await import('./postgresql.js');
+    const target = parsePostgresUrl(config.database.url);
+    logMigrations(await applyPostgresMigrations(target));
+    const { PrismaClient } = await import('../generated/prisma-postgresql/client.js');
+    db = new PrismaClient(clientOptions(postgresAdapter(target, config.database.poolSize), options) as never) as unknown as Db;
   }
-  const file = resolve(database.file);
-  mkdirSync(dirname(file), { recursive: true });
 
-  const applied = applySqliteMigrations(file);
-  if (applied.length > 0) log.info({ migrations: applied }, 'applied database migrations');
-
-  const adapter = new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS });
-  const db = new PrismaClient({
-    adapter,
-    log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
-  }) as unknown as Db;
   if (options.onQuery) {
     const onQuery = options.onQuery;
-    (db as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) =>
-      onQuery(e.query),
-    );
+    (db as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
   }
-  // Per-connection settings. WAL (set by the migration runner, persistent in
-  // the file) + synchronous=NORMAL keeps committed data across a process crash
-  // and roughly triples write throughput over the default FULL.
-  await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
-  await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
 
   return {
     db,
-    provider: 'sqlite',
+    provider: config.database.provider,
     async isReady() {
       try {
         await db.$queryRawUnsafe('SELECT 1');
@@ -66,4 +77,8 @@ export async function openDatabase(config: Config, log: Logger, options: Databas
     },
     close: () => db.$disconnect(),
   };
+}
+
+function clientOptions(adapter: unknown, options: DatabaseOptions): ClientOptions {
+  return { adapter, log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [] };
 }

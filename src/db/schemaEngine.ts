@@ -5,13 +5,18 @@
 // /work/shared/notes/prisma-offline.md for what works and what does not.
 //
 // Provider-agnostic: callers pass any SqlMigrationAwareDriverAdapterFactory
-// (PrismaBetterSqlite3 today, PrismaPg next).
+// (PrismaBetterSqlite3, PrismaPg). With PrismaPg outside `public`, set both the
+// adapter's `{ schema }` option (what the engine introspects, and what the client
+// qualifies table names with) and `options: '-c search_path=<schema>'` (where the
+// engine's unqualified `_prisma_migrations` queries and migration SQL land).
+// `?schema=` in the URL is ignored.
 
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   bindMigrationAwareSqlAdapterFactory,
+  ColumnTypeEnum,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
@@ -38,6 +43,64 @@ export type SchemaFile = SchemaContainer;
 /** Receives the engine's log lines (JSON strings); ignored by default. */
 export type EngineLog = (line: string) => void;
 
+/**
+ * PostgreSQL's one-byte `"char"` type (OID 18). The engine's introspection reads
+ * three catalog columns of it (pg_constraint.contype, confdeltype, confupdtype)
+ * as Prisma's `Character` column type, but @prisma/adapter-pg (6.16 to
+ * 8.1.0-dev.7 checked) has no case for OID 18: it throws UnsupportedNativeDataType
+ * and the engine reports "Column type 'char' could not be deserialized from the
+ * database". Labelled `Text` instead, the engine panics on any CHECK constraint
+ * (`get_char` on a Text value). pg already returns the values as one-letter
+ * strings, so we relabel the column: text (OID 25) for the adapter, then
+ * `Character` for the engine.
+ */
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+/** Set on a pg result's `rows` (which the adapter passes on): indexes of its "char" columns. */
+const pgCharColumns = Symbol('pgCharColumns');
+const pgCharPatched = Symbol('pgCharPatched');
+
+type PgRows = unknown[] & { [pgCharColumns]?: number[] };
+type PgResultLike = { fields?: Array<{ dataTypeID: number }>; rows?: PgRows };
+type PgPoolLike = { query: (...args: unknown[]) => unknown; [pgCharPatched]?: true };
+
+function relabelPgChar<T>(result: T): T {
+  const { fields = [], rows } = (result ?? {}) as PgResultLike;
+  const indexes = fields.flatMap((field, i) => (field.dataTypeID === PG_CHAR_OID ? [i] : []));
+  for (const i of indexes) fields[i]!.dataTypeID = PG_TEXT_OID;
+  if (indexes.length > 0 && rows) rows[pgCharColumns] = indexes;
+  return result;
+}
+
+/**
+ * Lets a PrismaPg adapter read "char" columns (see PG_CHAR_OID). Relies on two
+ * adapter-pg 7.10 internals: underlyingDriver() is the pg Pool it queries with
+ * pool.query(), and queryRaw returns that result's `rows` array as is. The pool
+ * is patched once (a pool the caller passed in keeps it: it only turns a
+ * throwing "char" column into text); the adapter is ours, opened for this engine.
+ */
+function readPgCharColumns(adapter: SqlDriverAdapter): void {
+  if (adapter.provider !== 'postgres') return;
+  const pool = (adapter as { underlyingDriver?: () => unknown }).underlyingDriver?.() as PgPoolLike | undefined;
+  if (typeof pool?.query !== 'function') return;
+  if (!pool[pgCharPatched]) {
+    const query = pool.query;
+    pool.query = function (this: unknown, ...args: unknown[]) {
+      const result = query.apply(this, args);
+      return result instanceof Promise ? result.then(relabelPgChar) : result;
+    };
+    pool[pgCharPatched] = true;
+  }
+  const queryRaw = adapter.queryRaw;
+  adapter.queryRaw = async function (this: SqlDriverAdapter, query) {
+    const result = await queryRaw.call(this, query);
+    const rows = result.rows as PgRows;
+    for (const i of rows[pgCharColumns] ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
+    delete rows[pgCharColumns];
+    return result;
+  };
+}
+
 /** What Prisma's engine prints when two schemas agree. */
 const EMPTY_MIGRATION = '-- This is an empty migration.';
 
@@ -49,6 +112,18 @@ let engineModule: Promise<EngineModule> | undefined;
  * wired by hand.
  */
 async function instantiateEngineModule(): Promise<EngineModule> {
+  // Where the wasm writes a Rust panic's message (the Prisma CLI sets the same
+  // global). Without it a panic dies in a TypeError and the message is lost; with
+  // it the process still ends (uncaught `RuntimeError: unreachable`), but
+  // `globalThis.PRISMA_WASM_PANIC_REGISTRY.get()` tells why.
+  const registry = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown };
+  if (!registry.PRISMA_WASM_PANIC_REGISTRY) {
+    let panic = '';
+    registry.PRISMA_WASM_PANIC_REGISTRY = {
+      get: () => panic,
+      set_message: (message: string) => void (panic = `RuntimeError: ${message}`),
+    };
+  }
   const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
   // The .wasm file sits beside the glue module; resolve through the package's exports.
   const gluePath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
@@ -87,7 +162,11 @@ async function withEngine<T>(
 ): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
   const opened: SqlDriverAdapter[] = [];
-  const remember = (adapter: SqlDriverAdapter) => (opened.push(adapter), adapter);
+  const remember = (adapter: SqlDriverAdapter) => {
+    readPgCharColumns(adapter);
+    opened.push(adapter);
+    return adapter;
+  };
   const tracking: SqlMigrationAwareDriverAdapterFactory = {
     provider: adapterFactory.provider,
     adapterName: adapterFactory.adapterName,

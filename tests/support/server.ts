@@ -1,14 +1,12 @@
 // Starts the real server (HTTP + WebSocket) on a free port with a fresh
 // SQLite file, and gives tests real clients: fetch for HTTP, graphql-ws for
 // subscriptions.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { loadConfig } from '../../src/config.js';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
 
@@ -21,8 +19,7 @@ export interface TestServer {
   app: RunningApp;
   url: string;
   wsUrl: string;
-  dir: string;
-  databaseUrl: string;
+  database: TestDatabase;
   /** SQL statements Prisma has sent since the last resetQueries(). */
   queries: string[];
   resetQueries(): void;
@@ -31,13 +28,13 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Fresh temp dir per server; env overrides go through the real config parser. */
-export function testEnv(dir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
+/** Settings of a test server; env overrides go through the real config parser. */
+export function testEnv(databaseUrl: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
-    DATABASE_URL: `file:${join(dir, 'test.db')}`,
+    DATABASE_URL: databaseUrl,
     JWT_SECRET: TEST_SECRET,
     BCRYPT_ROUNDS: '4',
     LOG_LEVEL: 'silent',
@@ -45,9 +42,9 @@ export function testEnv(dir: string, env: Record<string, string> = {}): NodeJS.P
   };
 }
 
-export async function startTestServer(env: Record<string, string> = {}, keepDir?: string): Promise<TestServer> {
-  const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'messaging-test-'));
-  const config = loadConfig(testEnv(dir, env));
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig(testEnv(database.url, env));
   const queries: string[] = [];
   const app = await startApp(config, {
     log: createLogger(config.logLevel),
@@ -59,8 +56,7 @@ export async function startTestServer(env: Record<string, string> = {}, keepDir?
     app,
     url,
     wsUrl: url.replace('http', 'ws'),
-    dir,
-    databaseUrl: config.database.provider === 'sqlite' ? `file:${config.database.file}` : '',
+    database,
     queries,
     resetQueries: () => void queries.splice(0),
     gql: (query, variables, token) => postGraphQL(url, query, variables, token),
@@ -83,7 +79,7 @@ export async function startTestServer(env: Record<string, string> = {}, keepDir?
     async stop() {
       await Promise.all(clients.map((client) => client.dispose()));
       await app.stop();
-      if (!keepDir) rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }
