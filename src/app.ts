@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type DatabaseOptions } from './db/client.js';
 import { createMemoryEventBus } from './pubsub/memory.js';
+import { connectRedis, createRedisEventBus } from './pubsub/redis.js';
 import { Passwords } from './auth/passwords.js';
 import { createRateLimits } from './auth/rateLimits.js';
 import type { AppServices } from './context.js';
@@ -31,13 +32,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   for (const warning of config.warnings) log.warn(warning);
 
   const database = await openDatabase(config, log, options);
+  // With Redis, events and rate-limit counters are shared by every instance.
+  const redis = config.redis ? connectRedis(config.redis.url, log) : null;
   const services: AppServices = {
     config,
     log,
     db: database.db,
-    events: createMemoryEventBus(),
+    events: redis ? createRedisEventBus(redis, config.redis!.prefix, log) : createMemoryEventBus(),
     passwords: new Passwords(config.bcryptRounds),
-    rateLimits: createRateLimits(config.rateLimits),
+    rateLimits: createRateLimits(config.rateLimits, redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined),
   };
 
   const schema = createSchema();
@@ -52,7 +55,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const handle = createHttpHandler({
     services,
     apollo,
-    isReady: async () => !stopping && (await database.isReady()),
+    readiness: async () => ({
+      stopping,
+      database: await database.isReady(),
+      redis: redis ? redis.isReady() : undefined,
+    }),
   });
   httpServer.on('request', (req, res) => void handle(req, res));
 
@@ -62,7 +69,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
-  log.info({ url, database: database.provider }, 'messaging API ready');
+  log.info({ url, database: database.provider, redis: redis !== null }, 'messaging API ready');
 
   let stopped: Promise<void> | null = null;
   return {
@@ -71,9 +78,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     services,
     stop() {
       stopped ??= (async () => {
+        // Readiness fails first, so a load balancer stops sending new work
+        // (SHUTDOWN_DELAY gives it time to notice), then HTTP drains.
         stopping = true;
+        if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         await apollo.stop(); // drains HTTP (in-flight requests finish), then closes sockets
         await services.events.close();
+        await redis?.close();
         await database.close();
         log.info('stopped');
       })();

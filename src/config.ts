@@ -53,11 +53,17 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL: duration('15m'),
   REFRESH_TOKEN_TTL: duration('30d'),
   CORS_ORIGINS: z.string().optional(),
-  REDIS_URL: z.string().url().optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port').optional(),
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'expected letters, digits, _ : . -').default('messaging:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'expected a size like 100kb').default('100kb'),
   TRUST_PROXY: bool(false),
   SHUTDOWN_TIMEOUT: duration('8s'),
+  SHUTDOWN_DELAY: z
+    .string()
+    .regex(/^\d+(ms|s)?$/, 'expected a delay like 0, 500ms or 5s')
+    .default('0')
+    .transform((value) => (value.endsWith('ms') ? Number(value.slice(0, -2)) : Number(value.replace('s', '')) * 1000)),
   RATE_LIMIT_LOGIN_PER_USERNAME: int(10, 1, 1_000_000),
   RATE_LIMIT_LOGIN_PER_IP: int(100, 1, 1_000_000),
   RATE_LIMIT_REGISTER_PER_IP: int(30, 1, 1_000_000),
@@ -113,11 +119,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     bcryptRounds: e.BCRYPT_ROUNDS,
     corsOrigins: e.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? null,
-    redisUrl: e.REDIS_URL ?? null,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT * 1000,
+    shutdownDelayMs: e.SHUTDOWN_DELAY,
     rateLimits: {
       windowSeconds: e.RATE_LIMIT_WINDOW,
       loginPerUsername: e.RATE_LIMIT_LOGIN_PER_USERNAME,

@@ -74,6 +74,19 @@ describe('operational endpoints', () => {
     assert.equal(ready.status, 200);
   });
 
+  test('/readyz turns 503 as soon as a stop begins, before draining (SHUTDOWN_DELAY)', async () => {
+    const local = await startTestServer({ SHUTDOWN_DELAY: '600ms' });
+    const readyz = local.url.replace('/graphql', '/readyz');
+    assert.deepEqual(await (await fetch(readyz)).json(), { status: 'ready', database: 'up' });
+    const stopped = local.stop();
+    const during = await fetch(readyz);
+    assert.equal(during.status, 503);
+    assert.deepEqual(await during.json(), { status: 'stopping', database: 'up' });
+    const stillServing = await local.gql('{ me { id } }');
+    assert.deepEqual(stillServing, { data: { me: null } }, 'requests are still answered during the delay');
+    await stopped;
+  });
+
   test('/ welcomes and points to /graphql; unknown paths are 404', async () => {
     const home = await fetch(`${base()}/`);
     assert.equal(home.status, 200);

@@ -1,7 +1,8 @@
 // Brute-force limits on the expensive, credential-guessing operations.
 // Each call counts (not each HTTP request) and is counted before any bcrypt
 // work, so refused attempts cost almost nothing.
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import { rateLimited } from '../errors.js';
 
@@ -14,9 +15,21 @@ export interface RateLimits {
   reset(limit: LimitName, key: string): Promise<void>;
 }
 
-export function createRateLimits(config: Config['rateLimits']): RateLimits {
-  const make = (points: number, keyPrefix: string) =>
-    new RateLimiterMemory({ points, duration: config.windowSeconds, keyPrefix });
+/**
+ * In memory (one instance), or in Redis so every instance counts together.
+ * With Redis, each limit falls back to an in-memory twin while Redis is away.
+ */
+export function createRateLimits(config: Config['rateLimits'], redis?: { client: Redis; prefix: string }): RateLimits {
+  const make = (points: number, name: string) => {
+    const options = { points, duration: config.windowSeconds, keyPrefix: name };
+    if (!redis) return new RateLimiterMemory(options);
+    return new RateLimiterRedis({
+      ...options,
+      keyPrefix: `${redis.prefix}rl:${name}`,
+      storeClient: redis.client,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
+  };
   const limiters: Record<LimitName, RateLimiterAbstract> = {
     loginPerIp: make(config.loginPerIp, 'login_ip'),
     loginPerUsername: make(config.loginPerUsername, 'login_user'),

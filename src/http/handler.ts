@@ -14,10 +14,31 @@ type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unk
 const run = (middleware: Middleware, req: IncomingMessage, res: ServerResponse) =>
   new Promise<void>((resolve, reject) => middleware(req, res, (error) => (error ? reject(error) : resolve())));
 
+export interface Readiness {
+  stopping: boolean;
+  database: boolean;
+  /** undefined when Redis is not configured. */
+  redis?: boolean;
+}
+
 export interface HttpHandlerOptions {
   services: AppServices;
   apollo: ApolloServer<GraphQLContext>;
-  isReady: () => Promise<boolean>;
+  readiness: () => Promise<Readiness>;
+}
+
+/**
+ * 503 when this instance should get no traffic (stopping, or no database);
+ * 200 "degraded" when only Redis is away: HTTP works, but events and limits
+ * are per instance until it returns. Taking every instance out of a load
+ * balancer because Redis blipped would turn a degradation into an outage.
+ */
+function readinessReport(state: Readiness): { status: number; body: Record<string, string> } {
+  const checks: Record<string, string> = { database: state.database ? 'up' : 'down' };
+  if (state.redis !== undefined) checks.redis = state.redis ? 'up' : 'down';
+  if (state.stopping) return { status: 503, body: { status: 'stopping', ...checks } };
+  if (!state.database) return { status: 503, body: { status: 'unavailable', ...checks } };
+  return { status: 200, body: { status: state.redis === false ? 'degraded' : 'ready', ...checks } };
 }
 
 export function clientIp(config: Config, req: IncomingMessage): string {
@@ -44,7 +65,7 @@ const WELCOME = `<!doctype html><meta charset="utf-8"><title>Messaging API</titl
 <h1>Messaging API</h1><p>The GraphQL endpoint is <a href="/graphql">/graphql</a>
 (POST or GET; WebSocket subscriptions with the graphql-transport-ws protocol on the same path).</p>`;
 
-export function createHttpHandler({ services, apollo, isReady }: HttpHandlerOptions) {
+export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOptions) {
   const { config, log } = services;
   const corsMiddleware = cors(
     config.corsOrigins ? { origin: config.corsOrigins, maxAge: 600 } : { origin: '*', maxAge: 600 },
@@ -103,8 +124,8 @@ export function createHttpHandler({ services, apollo, isReady }: HttpHandlerOpti
         case '/healthz':
           return sendJson(res, 200, { status: 'ok' });
         case '/readyz': {
-          const ready = await isReady();
-          return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
+          const report = readinessReport(await readiness());
+          return sendJson(res, report.status, report.body);
         }
         case '/':
           if (req.method === 'GET' || req.method === 'HEAD') {

@@ -61,18 +61,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     resetQueries: () => void queries.splice(0),
     gql: (query, variables, token) => postGraphQL(url, query, variables, token),
     ws(token, options = {}) {
-      const client = createClient({
-        url: url.replace('http', 'ws'),
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        lazy: false,
-        onNonLazyError: () => {}, // tests assert close codes themselves
-        connectionParams: () => {
-          const value = typeof token === 'function' ? token() : token;
-          return value ? { authorization: `Bearer ${value}` } : {};
-        },
-        ...options,
-      });
+      const client = wsClient(url, token, options);
       clients.push(client);
       return client;
     },
@@ -82,6 +71,26 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       await database.drop();
     },
   };
+}
+
+/** A graphql-ws client for the server at `url` (http://.../graphql); dispose it when done. */
+export function wsClient(
+  url: string,
+  token?: string | (() => string | undefined),
+  options: Partial<Parameters<typeof createClient>[0]> = {},
+): Client {
+  return createClient({
+    url: url.replace('http', 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => {}, // tests assert close codes themselves
+    connectionParams: () => {
+      const value = typeof token === 'function' ? token() : token;
+      return value ? { authorization: `Bearer ${value}` } : {};
+    },
+    ...options,
+  });
 }
 
 export async function postGraphQL<T = any>(

@@ -13,7 +13,8 @@ test('defaults follow the runtime contract', () => {
   assert.equal(config.jwt.accessTtlSeconds, 15 * 60);
   assert.equal(config.jwt.refreshTtlSeconds, 30 * 86400);
   assert.equal(config.corsOrigins, null);
-  assert.equal(config.redisUrl, null);
+  assert.equal(config.redis, null);
+  assert.equal(config.shutdownDelayMs, 0);
 });
 
 test('without JWT_SECRET development warns, production refuses', () => {

@@ -1,0 +1,100 @@
+// `npm test`: the whole suite on embedded SQLite, then the integration suite
+// again on PostgreSQL (a fresh schema per test server) when one is reachable.
+//
+//   TEST_POSTGRES_URL   PostgreSQL for the second run (default postgresql://postgres@127.0.0.1:5432/test)
+//   REQUIRE_POSTGRES=1  fail instead of skipping when PostgreSQL is unreachable (CI sets it)
+//   REQUIRE_REDIS=1     the scale-out tests fail instead of skipping without Redis (CI sets it)
+//   TEST_ONLY=sqlite|postgresql   run one side only
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import pg from 'pg';
+
+const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+const files = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => `${dir}/${name}`);
+
+/** Files that only make sense on PostgreSQL (several instances share one database). */
+const POSTGRES_ONLY = ['tests/postgresql.test.ts', 'tests/scale-out.test.ts'];
+/** Files about SQLite itself, or with nothing database-specific (run once). */
+const SQLITE_ONLY = ['tests/db.test.ts', 'tests/contract.test.ts', 'tests/deployment.test.ts'];
+
+const all = files('tests');
+const runs = [
+  { name: 'sqlite', files: [...all.filter((f) => !POSTGRES_ONLY.includes(f)), ...files('tests/unit')] },
+  { name: 'postgresql', files: all.filter((f) => !SQLITE_ONLY.includes(f)) },
+] as const;
+
+interface Summary {
+  pass: number;
+  fail: number;
+  skipped: number;
+}
+
+function runSuite(name: string, testFiles: readonly string[], env: NodeJS.ProcessEnv): Promise<Summary & { code: number }> {
+  console.log(`\n=== ${name}: ${testFiles.length} files ===`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...testFiles], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      output += chunk.toString();
+    });
+    child.on('close', (code) => {
+      const count = (label: string) => Number(new RegExp(`^ℹ ${label} (\\d+)$`, 'm').exec(output)?.[1] ?? 0);
+      resolve({ pass: count('pass'), fail: count('fail'), skipped: count('skipped'), code: code ?? 1 });
+    });
+  });
+}
+
+async function postgresReachable(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return null;
+  } catch (error) {
+    return (error as { code?: string }).code ?? (error as Error).message;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const only = process.env.TEST_ONLY;
+const totals: Summary = { pass: 0, fail: 0, skipped: 0 };
+const lines: string[] = [];
+let failed = false;
+
+for (const run of runs) {
+  if (only && only !== run.name) continue;
+  if (run.name === 'postgresql') {
+    const problem = await postgresReachable();
+    if (problem) {
+      const why = `PostgreSQL at ${POSTGRES_URL} is not reachable (${problem})`;
+      if (process.env.REQUIRE_POSTGRES === '1') {
+        lines.push(`postgresql: FAILED to run: ${why}, and REQUIRE_POSTGRES=1`);
+        failed = true;
+      } else {
+        lines.push(`postgresql: SKIPPED: ${why}. Set TEST_POSTGRES_URL to run it.`);
+      }
+      continue;
+    }
+  }
+  const result = await runSuite(run.name, run.files, { TEST_DATABASE: run.name });
+  totals.pass += result.pass;
+  totals.fail += result.fail;
+  totals.skipped += result.skipped;
+  if (result.code !== 0) failed = true;
+  lines.push(`${run.name}: ${result.pass} passed, ${result.fail} failed, ${result.skipped} skipped`);
+}
+
+console.log('\n=== summary ===');
+for (const line of lines) console.log(line);
+console.log(`total: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exitCode = failed || totals.fail > 0 ? 1 : 0;
