@@ -185,5 +185,56 @@ pass "login $USERNAME after restart: the data survived"
 stop_with_sigterm
 current=
 
+# 4. Two containers on this machine's PostgreSQL + Redis ---------------------
+# The scale-out shape of docker-compose.yml, minus the images that cannot be
+# pulled here: both replicas start at once on an empty schema.
+PG_URL=${SMOKE_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
+REDIS=${SMOKE_REDIS_URL:-redis://127.0.0.1:6379}
+pg_schema="docker_smoke_$$"
+drop_schema() { psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $pg_schema CASCADE" >/dev/null 2>&1 || true; }
+trap 'drop_schema; cleanup' EXIT
+
+start_replica() { # <name> <port>
+  current=$1
+  containers+=("$1")
+  LE_NAME=$1 le run "$IMAGE" --network host \
+    -e PORT="$2" -e JWT_SECRET="$JWT_SECRET" -e BCRYPT_ROUNDS=4 \
+    -e DATABASE_URL="$PG_URL?schema=$pg_schema" -e REDIS_URL="$REDIS" -e REDIS_PREFIX="smoke$$:" \
+    </dev/null >"$work_dir/run-$1.log" 2>&1 || { cat "$work_dir/run-$1.log" >&2; fail "podman run $1 failed"; }
+}
+
+PORT_A=$(free_port)
+PORT_B=$(free_port)
+start_replica "$NAME-a" "$PORT_A" &
+start_replica "$NAME-b" "$PORT_B" &
+wait
+containers+=("$NAME-a" "$NAME-b") # the background subshells' additions are lost
+for pair in "$NAME-a:$PORT_A" "$NAME-b:$PORT_B"; do
+  current=${pair%%:*}
+  PORT=${pair##*:}
+  wait_healthy
+  ready=$(curl -sS --max-time 5 "http://127.0.0.1:$PORT/readyz" || true)
+  [ "$ready" = '{"status":"ready","database":"up","redis":"up"}' ] || fail "$current /readyz: $ready"
+done
+pass "two replicas on PostgreSQL + Redis healthy and ready (ports $PORT_A, $PORT_B)"
+
+applied=$(for n in "$NAME-a" "$NAME-b"; do le podman logs "$n" 2>&1; done | grep -c '"applied database migrations"' || true)
+[ "$applied" = 1 ] || fail "migrations were applied $applied times by two replicas starting together (expected 1)"
+pass "replicas starting together applied the migrations once"
+
+PORT=$PORT_A
+reply=$(graphql "mutation { register(input: {username: \"scaled_user\", password: \"$PASSWORD\"}) { user { username } } }")
+[[ $reply == *'"username":"scaled_user"'* ]] || fail "register on replica A: $reply"
+PORT=$PORT_B
+reply=$(graphql "mutation { login(input: {username: \"scaled_user\", password: \"$PASSWORD\"}) { user { username } } }")
+[[ $reply == *'"username":"scaled_user"'* ]] || fail "login on replica B: $reply"
+pass "registered on replica A, logged in on replica B"
+
+for name in "$NAME-a" "$NAME-b"; do
+  current=$name
+  stop_with_sigterm
+done
+current=
+
 echo "timings: build ${t_build}, start-to-healthy ${t_healthy1} s (empty volume) / ${t_healthy2} s (existing data), whole script $(since "$t_all") s"
 printf 'docker-smoke: %d passed, 0 failed\n' "$passed"

@@ -214,6 +214,23 @@ describe('rate limits', () => {
     }
   });
 
+  test('behind a proxy (TRUST_PROXY) the address is the one the proxy added, not a forged one', async () => {
+    const local = await startTestServer({ RATE_LIMIT_REGISTER_PER_IP: '1', TRUST_PROXY: 'true' });
+    try {
+      const register = (username: string, forwardedFor: string) =>
+        fetch(local.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+          body: JSON.stringify({ query: REGISTER, variables: { input: { username, password: 'long enough' } } }),
+        }).then((response) => response.json() as Promise<any>);
+      assert.ok((await register('proxied1', '203.0.113.7')).data);
+      assert.deepEqual(codes(await register('proxied2', '198.51.100.1, 203.0.113.7')), ['RATE_LIMITED'], 'a forged first entry does not help');
+      assert.ok((await register('proxied3', '203.0.113.8')).data, 'another client has its own budget');
+    } finally {
+      await local.stop();
+    }
+  });
+
   test('registrations per IP are limited', async () => {
     const local = await startTestServer({ RATE_LIMIT_REGISTER_PER_IP: '2' });
     try {

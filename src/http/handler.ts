@@ -41,11 +41,16 @@ function readinessReport(state: Readiness): { status: number; body: Record<strin
   return { status: 200, body: { status: state.redis === false ? 'degraded' : 'ready', ...checks } };
 }
 
+/**
+ * The client address rate limits count by. Behind one trusted proxy
+ * (TRUST_PROXY=true), the last X-Forwarded-For entry is the one that proxy
+ * added; earlier entries come from the client and could be forged.
+ */
 export function clientIp(config: Config, req: IncomingMessage): string {
   if (config.trustProxy) {
     const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
+    const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').at(-1)?.trim();
+    if (last) return last;
   }
   return req.socket.remoteAddress ?? 'unknown';
 }
