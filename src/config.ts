@@ -27,6 +27,21 @@ const duration = (fallback: string) =>
       return seconds;
     });
 
+/** Like `duration`, but 0 is allowed (a feature turned off). */
+const durationOrZero = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      if (/^0+\s*(s|m|h|d)?$/.test(value.trim())) return 0;
+      const seconds = parseDuration(value);
+      if (seconds === null) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration like 10s or 0, got "${value}"` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
 const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const bool = (fallback: boolean) =>
@@ -52,6 +67,7 @@ const envSchema = z.object({
   BCRYPT_ROUNDS: int(12, 4, 15),
   ACCESS_TOKEN_TTL: duration('15m'),
   REFRESH_TOKEN_TTL: duration('30d'),
+  REFRESH_REUSE_GRACE: durationOrZero('10s'),
   CORS_ORIGINS: z.string().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port').optional(),
   REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'expected letters, digits, _ : . -').default('messaging:'),
@@ -116,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       audience: e.JWT_AUDIENCE,
       accessTtlSeconds: e.ACCESS_TOKEN_TTL,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL,
+      refreshGraceSeconds: e.REFRESH_REUSE_GRACE,
     },
     bcryptRounds: e.BCRYPT_ROUNDS,
     corsOrigins: e.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? null,

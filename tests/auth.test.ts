@@ -148,14 +148,46 @@ describe('refresh tokens', () => {
 
   test('reuse of a rotated token revokes the whole session family', async () => {
     const account = await registerUser(server);
-    const rotated = (await server.gql(REFRESH, { t: account.refreshToken })).data.refreshToken;
-    // The old token is presented again (stolen copy): refused...
+    const first = (await server.gql(REFRESH, { t: account.refreshToken })).data.refreshToken;
+    const second = (await server.gql(REFRESH, { t: first.refreshToken })).data.refreshToken;
+    // The original token is presented again after its successor was used (a stolen copy): refused...
     assert.deepEqual(codes(await server.gql(REFRESH, { t: account.refreshToken })), ['UNAUTHENTICATED']);
     // ...and the legitimate newest token of that family is dead too.
-    assert.deepEqual(codes(await server.gql(REFRESH, { t: rotated.refreshToken })), ['UNAUTHENTICATED']);
+    assert.deepEqual(codes(await server.gql(REFRESH, { t: second.refreshToken })), ['UNAUTHENTICATED']);
     // Other sessions of the same user are untouched.
     const other = (await server.gql(LOGIN, { u: account.username, p: 'correct horse battery' })).data.login;
     assert.ok((await server.gql(REFRESH, { t: other.refreshToken })).data.refreshToken);
+  });
+
+  test('two tabs refreshing the same token at once both get the same new pair (grace period)', async () => {
+    const account = await registerUser(server);
+    const [tabA, tabB] = await Promise.all([
+      server.gql(REFRESH, { t: account.refreshToken }),
+      server.gql(REFRESH, { t: account.refreshToken }),
+    ]);
+    assert.equal(tabA.errors, undefined, JSON.stringify(tabA.errors));
+    assert.equal(tabB.errors, undefined, JSON.stringify(tabB.errors));
+    assert.equal(tabA.data.refreshToken.refreshToken, tabB.data.refreshToken.refreshToken, 'one successor, not two');
+    // The shared successor is a normal single-use token.
+    const next = (await server.gql(REFRESH, { t: tabA.data.refreshToken.refreshToken })).data.refreshToken;
+    assert.ok(next.accessToken);
+    // Once the successor has been used, the original is plain reuse.
+    assert.deepEqual(codes(await server.gql(REFRESH, { t: account.refreshToken })), ['UNAUTHENTICATED']);
+  });
+
+  test('after the grace period, or with REFRESH_REUSE_GRACE=0, a second presentation is reuse', async () => {
+    for (const [grace, wait] of [['1s', 1300], ['0', 0]] as const) {
+      const local = await startTestServer({ REFRESH_REUSE_GRACE: grace });
+      try {
+        const account = await registerUser(local);
+        const rotated = (await local.gql(REFRESH, { t: account.refreshToken })).data.refreshToken;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        assert.deepEqual(codes(await local.gql(REFRESH, { t: account.refreshToken })), ['UNAUTHENTICATED'], `grace ${grace}`);
+        assert.deepEqual(codes(await local.gql(REFRESH, { t: rotated.refreshToken })), ['UNAUTHENTICATED'], 'family revoked');
+      } finally {
+        await local.stop();
+      }
+    }
   });
 
   test('logout(refreshToken) revokes that session; logout(allSessions) revokes every session', async () => {

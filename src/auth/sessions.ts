@@ -1,16 +1,20 @@
 // Login sessions and refresh-token rotation. A session is a family of
 // refresh tokens: each exchange marks the presented token used and issues the
 // next one. Presenting a used token again means it leaked, so the whole
-// family is revoked (reuse detection).
+// family is revoked (reuse detection) -- except within a short grace period
+// (REFRESH_REUSE_GRACE, default 10 s) while its successor is still unused:
+// that is two tabs refreshing at once, and both get the same new pair.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { unauthenticated } from '../errors.js';
 import type { EventBus } from '../pubsub/events.js';
 import { publicUserFields, type UserModel } from '../users/model.js';
-import { createAccessToken, hashRefreshToken, newRefreshToken, type JwtSettings } from './tokens.js';
+import { createAccessToken, hashRefreshToken, newRefreshToken, sealToken, unsealToken, type JwtSettings } from './tokens.js';
 
 export interface SessionSettings extends JwtSettings {
   refreshTtlSeconds: number;
+  /** How long a just-rotated refresh token still yields its successor (0: never). */
+  refreshGraceSeconds: number;
 }
 
 export interface TokenPair {
@@ -49,33 +53,60 @@ export async function rotateRefreshToken(
   jwt: SessionSettings,
   refreshToken: string,
 ): Promise<TokenPair & { user: UserModel }> {
-  const stored = await db.refreshToken.findUnique({
-    where: { tokenHash: hashRefreshToken(refreshToken) },
-    include: { session: { include: { user: { select: publicUserFields } } } },
-  });
+  const tokenHash = hashRefreshToken(refreshToken);
+  const load = () =>
+    db.refreshToken.findUnique({
+      where: { tokenHash },
+      include: { session: { include: { user: { select: publicUserFields } } } },
+    });
+  const stored = await load();
   const now = new Date();
   if (!stored || stored.session.revokedAt || stored.session.expiresAt <= now) throw invalidRefreshToken();
   const { session } = stored;
 
-  // Claim the token atomically: of two concurrent exchanges only one wins;
-  // the loser is treated as reuse, like any second presentation.
-  const claimed = await db.refreshToken.updateMany({ where: { id: stored.id, usedAt: null }, data: { usedAt: now } });
-  if (claimed.count === 0) {
-    await revokeSessions(db, events, session.userId, [session.id]);
-    throw invalidRefreshToken();
+  if (!stored.usedAt) {
+    // Claim the token and store its successor in one transaction: of two
+    // concurrent exchanges exactly one wins; the other sees a used token.
+    const next = newRefreshToken();
+    const won = await db.$transaction(async (tx) => {
+      const claimed = await tx.refreshToken.updateMany({
+        where: { id: stored.id, usedAt: null },
+        data: { usedAt: now, successorSecret: sealToken(jwt.secret, next) },
+      });
+      if (claimed.count === 0) return false;
+      await tx.refreshToken.create({
+        data: { id: randomUUID(), tokenHash: hashRefreshToken(next), sessionId: session.id, createdAt: now },
+      });
+      await tx.session.update({
+        where: { id: session.id },
+        data: { expiresAt: new Date(now.getTime() + jwt.refreshTtlSeconds * 1000) },
+      });
+      return true;
+    });
+    if (won) return { ...(await issuePair(jwt, session.userId, session.id, next)), user: session.user };
   }
 
-  const next = newRefreshToken();
-  await db.$transaction([
-    db.refreshToken.create({
-      data: { id: randomUUID(), tokenHash: hashRefreshToken(next), sessionId: session.id, createdAt: now },
-    }),
-    db.session.update({
-      where: { id: session.id },
-      data: { expiresAt: new Date(now.getTime() + jwt.refreshTtlSeconds * 1000) },
-    }),
-  ]);
-  return { ...(await issuePair(jwt, session.userId, session.id, next)), user: session.user };
+  // The token was already exchanged (maybe a moment ago by a concurrent call).
+  const used = stored.usedAt ? stored : await load();
+  const successor = used ? await graceSuccessor(db, jwt, used, now) : null;
+  if (successor) return { ...(await issuePair(jwt, session.userId, session.id, successor)), user: session.user };
+  await revokeSessions(db, events, session.userId, [session.id]);
+  throw invalidRefreshToken();
+}
+
+/** The successor of a used token, if it was issued within the grace period and is itself unused. */
+async function graceSuccessor(
+  db: Db,
+  jwt: SessionSettings,
+  used: { usedAt: Date | null; successorSecret: string | null },
+  now: Date,
+): Promise<string | null> {
+  if (!used.usedAt || !used.successorSecret) return null;
+  if (now.getTime() - used.usedAt.getTime() > jwt.refreshGraceSeconds * 1000) return null;
+  const successor = unsealToken(jwt.secret, used.successorSecret);
+  if (!successor) return null;
+  const next = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(successor) }, select: { usedAt: true } });
+  return next && !next.usedAt ? successor : null;
 }
 
 /** The session a refresh token belongs to, if the token is known. */

@@ -1,5 +1,5 @@
 // Access tokens (JWT via jose) and refresh tokens (random, stored hashed).
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 
 export interface JwtSettings {
@@ -75,4 +75,38 @@ export function newRefreshToken(): string {
 /** Refresh tokens are stored only as this hash (high entropy: no salt or KDF needed). */
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Seals a successor refresh token for the short grace period in which a
+ * concurrent refresh (a second tab) may ask for it again. AES-256-GCM with a
+ * key derived from the JWT secret: the database alone does not reveal it.
+ */
+export function sealToken(secret: Uint8Array, token: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(secret), iv);
+  const sealed = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
+}
+
+/** The token sealed by sealToken, or null if the value was tampered with (or the secret changed). */
+export function unsealToken(secret: Uint8Array, sealed: string): string | null {
+  try {
+    const bytes = Buffer.from(sealed, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret), bytes.subarray(0, 12));
+    decipher.setAuthTag(bytes.subarray(12, 28));
+    return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+const sealingKeys = new WeakMap<Uint8Array, Buffer>();
+function sealingKey(secret: Uint8Array): Buffer {
+  let key = sealingKeys.get(secret);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'messaging-api refresh successor', 32));
+    sealingKeys.set(secret, key);
+  }
+  return key;
 }

@@ -52,3 +52,14 @@ test('refresh tokens are random and stored as a hash', () => {
   assert.match(hashRefreshToken(a), /^[0-9a-f]{64}$/);
   assert.equal(hashRefreshToken(a), hashRefreshToken(a));
 });
+
+test('a sealed successor token opens only with the same secret and untampered', async () => {
+  const { sealToken, unsealToken } = await import('../../src/auth/tokens.js');
+  const sealed = sealToken(jwt.secret, 'the-successor');
+  assert.equal(unsealToken(jwt.secret, sealed), 'the-successor');
+  assert.notEqual(sealToken(jwt.secret, 'the-successor'), sealed, 'random IV');
+  assert.equal(unsealToken(new TextEncoder().encode('x'.repeat(40)), sealed), null);
+  const tampered = Buffer.from(sealed, 'base64url');
+  tampered[tampered.length - 1]! ^= 1;
+  assert.equal(unsealToken(jwt.secret, tampered.toString('base64url')), null);
+});

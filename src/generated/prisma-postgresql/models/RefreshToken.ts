@@ -30,6 +30,7 @@ export type RefreshTokenMinAggregateOutputType = {
   sessionId: string | null
   createdAt: Date | null
   usedAt: Date | null
+  successorSecret: string | null
 }
 
 export type RefreshTokenMaxAggregateOutputType = {
@@ -38,6 +39,7 @@ export type RefreshTokenMaxAggregateOutputType = {
   sessionId: string | null
   createdAt: Date | null
   usedAt: Date | null
+  successorSecret: string | null
 }
 
 export type RefreshTokenCountAggregateOutputType = {
@@ -46,6 +48,7 @@ export type RefreshTokenCountAggregateOutputType = {
   sessionId: number
   createdAt: number
   usedAt: number
+  successorSecret: number
   _all: number
 }
 
@@ -56,6 +59,7 @@ export type RefreshTokenMinAggregateInputType = {
   sessionId?: true
   createdAt?: true
   usedAt?: true
+  successorSecret?: true
 }
 
 export type RefreshTokenMaxAggregateInputType = {
@@ -64,6 +68,7 @@ export type RefreshTokenMaxAggregateInputType = {
   sessionId?: true
   createdAt?: true
   usedAt?: true
+  successorSecret?: true
 }
 
 export type RefreshTokenCountAggregateInputType = {
@@ -72,6 +77,7 @@ export type RefreshTokenCountAggregateInputType = {
   sessionId?: true
   createdAt?: true
   usedAt?: true
+  successorSecret?: true
   _all?: true
 }
 
@@ -153,6 +159,7 @@ export type RefreshTokenGroupByOutputType = {
   sessionId: string
   createdAt: Date
   usedAt: Date | null
+  successorSecret: string | null
   _count: RefreshTokenCountAggregateOutputType | null
   _min: RefreshTokenMinAggregateOutputType | null
   _max: RefreshTokenMaxAggregateOutputType | null
@@ -182,6 +189,7 @@ export type RefreshTokenWhereInput = {
   sessionId?: Prisma.StringFilter<"RefreshToken"> | string
   createdAt?: Prisma.DateTimeFilter<"RefreshToken"> | Date | string
   usedAt?: Prisma.DateTimeNullableFilter<"RefreshToken"> | Date | string | null
+  successorSecret?: Prisma.StringNullableFilter<"RefreshToken"> | string | null
   session?: Prisma.XOR<Prisma.SessionScalarRelationFilter, Prisma.SessionWhereInput>
 }
 
@@ -191,6 +199,7 @@ export type RefreshTokenOrderByWithRelationInput = {
   sessionId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   usedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  successorSecret?: Prisma.SortOrderInput | Prisma.SortOrder
   session?: Prisma.SessionOrderByWithRelationInput
 }
 
@@ -203,6 +212,7 @@ export type RefreshTokenWhereUniqueInput = Prisma.AtLeast<{
   sessionId?: Prisma.StringFilter<"RefreshToken"> | string
   createdAt?: Prisma.DateTimeFilter<"RefreshToken"> | Date | string
   usedAt?: Prisma.DateTimeNullableFilter<"RefreshToken"> | Date | string | null
+  successorSecret?: Prisma.StringNullableFilter<"RefreshToken"> | string | null
   session?: Prisma.XOR<Prisma.SessionScalarRelationFilter, Prisma.SessionWhereInput>
 }, "id" | "tokenHash">
 
@@ -212,6 +222,7 @@ export type RefreshTokenOrderByWithAggregationInput = {
   sessionId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   usedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  successorSecret?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.RefreshTokenCountOrderByAggregateInput
   _max?: Prisma.RefreshTokenMaxOrderByAggregateInput
   _min?: Prisma.RefreshTokenMinOrderByAggregateInput
@@ -226,6 +237,7 @@ export type RefreshTokenScalarWhereWithAggregatesInput = {
   sessionId?: Prisma.StringWithAggregatesFilter<"RefreshToken"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"RefreshToken"> | Date | string
   usedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"RefreshToken"> | Date | string | null
+  successorSecret?: Prisma.StringNullableWithAggregatesFilter<"RefreshToken"> | string | null
 }
 
 export type RefreshTokenCreateInput = {
@@ -233,6 +245,7 @@ export type RefreshTokenCreateInput = {
   tokenHash: string
   createdAt?: Date | string
   usedAt?: Date | string | null
+  successorSecret?: string | null
   session: Prisma.SessionCreateNestedOneWithoutTokensInput
 }
 
@@ -242,6 +255,7 @@ export type RefreshTokenUncheckedCreateInput = {
   sessionId: string
   createdAt?: Date | string
   usedAt?: Date | string | null
+  successorSecret?: string | null
 }
 
 export type RefreshTokenUpdateInput = {
@@ -249,6 +263,7 @@ export type RefreshTokenUpdateInput = {
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   usedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  successorSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   session?: Prisma.SessionUpdateOneRequiredWithoutTokensNestedInput
 }
 
@@ -258,6 +273,7 @@ export type RefreshTokenUncheckedUpdateInput = {
   sessionId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   usedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  successorSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type RefreshTokenCreateManyInput = {
@@ -266,6 +282,7 @@ export type RefreshTokenCreateManyInput = {
   sessionId: string
   createdAt?: Date | string
   usedAt?: Date | string | null
+  successorSecret?: string | null
 }
 
 export type RefreshTokenUpdateManyMutationInput = {
@@ -273,6 +290,7 @@ export type RefreshTokenUpdateManyMutationInput = {
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   usedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  successorSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type RefreshTokenUncheckedUpdateManyInput = {
@@ -281,6 +299,7 @@ export type RefreshTokenUncheckedUpdateManyInput = {
   sessionId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   usedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  successorSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type RefreshTokenListRelationFilter = {
@@ -299,6 +318,7 @@ export type RefreshTokenCountOrderByAggregateInput = {
   sessionId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   usedAt?: Prisma.SortOrder
+  successorSecret?: Prisma.SortOrder
 }
 
 export type RefreshTokenMaxOrderByAggregateInput = {
@@ -307,6 +327,7 @@ export type RefreshTokenMaxOrderByAggregateInput = {
   sessionId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   usedAt?: Prisma.SortOrder
+  successorSecret?: Prisma.SortOrder
 }
 
 export type RefreshTokenMinOrderByAggregateInput = {
@@ -315,6 +336,7 @@ export type RefreshTokenMinOrderByAggregateInput = {
   sessionId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   usedAt?: Prisma.SortOrder
+  successorSecret?: Prisma.SortOrder
 }
 
 export type RefreshTokenCreateNestedManyWithoutSessionInput = {
@@ -359,11 +381,16 @@ export type RefreshTokenUncheckedUpdateManyWithoutSessionNestedInput = {
   deleteMany?: Prisma.RefreshTokenScalarWhereInput | Prisma.RefreshTokenScalarWhereInput[]
 }
 
+export type NullableStringFieldUpdateOperationsInput = {
+  set?: string | null
+}
+
 export type RefreshTokenCreateWithoutSessionInput = {
   id: string
   tokenHash: string
   createdAt?: Date | string
   usedAt?: Date | string | null
+  successorSecret?: string | null
 }
 
 export type RefreshTokenUncheckedCreateWithoutSessionInput = {
@@ -371,6 +398,7 @@ export type RefreshTokenUncheckedCreateWithoutSessionInput = {
   tokenHash: string
   createdAt?: Date | string
   usedAt?: Date | string | null
+  successorSecret?: string | null
 }
 
 export type RefreshTokenCreateOrConnectWithoutSessionInput = {
@@ -408,6 +436,7 @@ export type RefreshTokenScalarWhereInput = {
   sessionId?: Prisma.StringFilter<"RefreshToken"> | string
   createdAt?: Prisma.DateTimeFilter<"RefreshToken"> | Date | string
   usedAt?: Prisma.DateTimeNullableFilter<"RefreshToken"> | Date | string | null
+  successorSecret?: Prisma.StringNullableFilter<"RefreshToken"> | string | null
 }
 
 export type RefreshTokenCreateManySessionInput = {
@@ -415,6 +444,7 @@ export type RefreshTokenCreateManySessionInput = {
   tokenHash: string
   createdAt?: Date | string
   usedAt?: Date | string | null
+  successorSecret?: string | null
 }
 
 export type RefreshTokenUpdateWithoutSessionInput = {
@@ -422,6 +452,7 @@ export type RefreshTokenUpdateWithoutSessionInput = {
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   usedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  successorSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type RefreshTokenUncheckedUpdateWithoutSessionInput = {
@@ -429,6 +460,7 @@ export type RefreshTokenUncheckedUpdateWithoutSessionInput = {
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   usedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  successorSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type RefreshTokenUncheckedUpdateManyWithoutSessionInput = {
@@ -436,6 +468,7 @@ export type RefreshTokenUncheckedUpdateManyWithoutSessionInput = {
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   usedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  successorSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -446,6 +479,7 @@ export type RefreshTokenSelect<ExtArgs extends runtime.Types.Extensions.Internal
   sessionId?: boolean
   createdAt?: boolean
   usedAt?: boolean
+  successorSecret?: boolean
   session?: boolean | Prisma.SessionDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["refreshToken"]>
 
@@ -455,6 +489,7 @@ export type RefreshTokenSelectCreateManyAndReturn<ExtArgs extends runtime.Types.
   sessionId?: boolean
   createdAt?: boolean
   usedAt?: boolean
+  successorSecret?: boolean
   session?: boolean | Prisma.SessionDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["refreshToken"]>
 
@@ -464,6 +499,7 @@ export type RefreshTokenSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.
   sessionId?: boolean
   createdAt?: boolean
   usedAt?: boolean
+  successorSecret?: boolean
   session?: boolean | Prisma.SessionDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["refreshToken"]>
 
@@ -473,9 +509,10 @@ export type RefreshTokenSelectScalar = {
   sessionId?: boolean
   createdAt?: boolean
   usedAt?: boolean
+  successorSecret?: boolean
 }
 
-export type RefreshTokenOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tokenHash" | "sessionId" | "createdAt" | "usedAt", ExtArgs["result"]["refreshToken"]>
+export type RefreshTokenOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tokenHash" | "sessionId" | "createdAt" | "usedAt" | "successorSecret", ExtArgs["result"]["refreshToken"]>
 export type RefreshTokenInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   session?: boolean | Prisma.SessionDefaultArgs<ExtArgs>
 }
@@ -500,6 +537,11 @@ export type $RefreshTokenPayload<ExtArgs extends runtime.Types.Extensions.Intern
      * Set when the token was exchanged; presenting it again is reuse.
      */
     usedAt: Date | null
+    /**
+     * The token issued in exchange for this one, encrypted (AES-256-GCM), so a
+     * concurrent refresh within the grace period (two tabs) gets the same pair.
+     */
+    successorSecret: string | null
   }, ExtArgs["result"]["refreshToken"]>
   composites: {}
 }
@@ -929,6 +971,7 @@ export interface RefreshTokenFieldRefs {
   readonly sessionId: Prisma.FieldRef<"RefreshToken", 'String'>
   readonly createdAt: Prisma.FieldRef<"RefreshToken", 'DateTime'>
   readonly usedAt: Prisma.FieldRef<"RefreshToken", 'DateTime'>
+  readonly successorSecret: Prisma.FieldRef<"RefreshToken", 'String'>
 }
     
 

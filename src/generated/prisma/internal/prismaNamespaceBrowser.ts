@@ -109,7 +109,8 @@ export const RefreshTokenScalarFieldEnum = {
   tokenHash: 'tokenHash',
   sessionId: 'sessionId',
   createdAt: 'createdAt',
-  usedAt: 'usedAt'
+  usedAt: 'usedAt',
+  successorSecret: 'successorSecret'
 } as const
 
 export type RefreshTokenScalarFieldEnum = (typeof RefreshTokenScalarFieldEnum)[keyof typeof RefreshTokenScalarFieldEnum]
