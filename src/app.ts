@@ -9,6 +9,7 @@ import { createMemoryEventBus } from './pubsub/memory.js';
 import { connectRedis, createRedisEventBus } from './pubsub/redis.js';
 import { Passwords } from './auth/passwords.js';
 import { createRateLimits } from './auth/rateLimits.js';
+import { SessionGuard } from './auth/sessionGuard.js';
 import type { AppServices } from './context.js';
 import { createSchema } from './graphql/schema.js';
 import { createApollo } from './http/apollo.js';
@@ -41,7 +42,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     events: redis ? createRedisEventBus(redis, config.redis!.prefix, log) : createMemoryEventBus(),
     passwords: new Passwords(config.bcryptRounds),
     rateLimits: createRateLimits(config.rateLimits, redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined),
+    sessions: new SessionGuard(database.db, config.jwt.sessionCheckTtlSeconds),
   };
+  // Logouts anywhere end this instance's cached sessions at once.
+  const stopGuard = await services.events.listen('SESSIONS_REVOKED', (event) => services.sessions.revoked(event));
 
   const schema = createSchema();
   const httpServer = createServer();
@@ -83,6 +87,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         stopping = true;
         if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         await apollo.stop(); // drains HTTP (in-flight requests finish), then closes sockets
+        await stopGuard();
         await services.events.close();
         await redis?.close();
         await database.close();

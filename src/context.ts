@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import type { EventBus } from './pubsub/events.js';
 import type { Passwords } from './auth/passwords.js';
 import type { RateLimits } from './auth/rateLimits.js';
+import type { SessionGuard } from './auth/sessionGuard.js';
 import { verifyAccessToken, type AccessClaims } from './auth/tokens.js';
 import { createUserLoader } from './users/loaders.js';
 import { createMessageLoaders } from './messages/loaders.js';
@@ -19,12 +20,13 @@ export interface AppServices {
   events: EventBus;
   passwords: Passwords;
   rateLimits: RateLimits;
+  sessions: SessionGuard;
 }
 
 /** The caller as the access token describes it. */
 export type Auth =
   | { kind: 'anonymous' }
-  | { kind: 'invalid'; reason: 'expired' | 'invalid' }
+  | { kind: 'invalid'; reason: 'expired' | 'invalid' | 'revoked' }
   | { kind: 'viewer'; claims: AccessClaims };
 
 export interface Context extends AppServices {
@@ -38,10 +40,13 @@ export function createLoaders(db: Db) {
   return { user: createUserLoader(db), ...createMessageLoaders(db) };
 }
 
-export async function authFromToken(config: Config, token: string | null): Promise<Auth> {
+/** A valid signature is not enough: the token's session must not have ended (logout). */
+export async function authFromToken(services: Pick<AppServices, 'config' | 'sessions'>, token: string | null): Promise<Auth> {
   if (token === null) return { kind: 'anonymous' };
-  const result = await verifyAccessToken(config.jwt, token);
-  return result.ok ? { kind: 'viewer', claims: result.claims } : { kind: 'invalid', reason: result.reason };
+  const result = await verifyAccessToken(services.config.jwt, token);
+  if (!result.ok) return { kind: 'invalid', reason: result.reason };
+  if (!(await services.sessions.isActive(result.claims))) return { kind: 'invalid', reason: 'revoked' };
+  return { kind: 'viewer', claims: result.claims };
 }
 
 export function createContext(services: AppServices, auth: Auth, ip: string): Context {

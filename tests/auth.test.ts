@@ -207,6 +207,20 @@ describe('refresh tokens', () => {
   });
 });
 
+test('access tokens of ended sessions stop working at once, not at expiry', async () => {
+  const account = await registerUser(server);
+  const other = (await server.gql(LOGIN, { u: account.username, p: 'correct horse battery' })).data.login;
+  assert.equal((await server.gql(ME, {}, account.accessToken)).data.me.id, account.id, 'cached as active first');
+  await server.gql(LOGOUT, { t: account.refreshToken });
+  const after = await server.gql(`{ messages { totalCount } }`, {}, account.accessToken);
+  assert.deepEqual(codes(after), ['UNAUTHENTICATED']);
+  assert.match(after.errors![0]!.message, /session ended/i);
+  assert.equal((await server.gql(ME, {}, account.accessToken)).data.me, null);
+  assert.equal((await server.gql(ME, {}, other.accessToken)).data.me.id, account.id, 'other sessions unaffected');
+  await server.gql(LOGOUT, { all: true }, other.accessToken);
+  assert.equal((await server.gql(ME, {}, other.accessToken)).data.me, null, 'logout(allSessions) ends them all');
+});
+
 test('logout with only an access token ends the current session, not the others', async () => {
   const account = await registerUser(server);
   const other = (await server.gql(LOGIN, { u: account.username, p: 'correct horse battery' })).data.login;

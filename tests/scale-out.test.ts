@@ -73,14 +73,17 @@ describe('two instances on PostgreSQL + Redis', { skip }, () => {
     assert.deepEqual(codes(await postGraphQL(b.url, REFRESH, { t: again.refreshToken })), ['UNAUTHENTICATED']);
   });
 
-  test('logout on one instance closes the session\'s sockets on the other', async () => {
+  test('logout on one instance closes the session\'s sockets and ends its access tokens on the other', async () => {
     const login = (await postGraphQL(a.url, LOGIN, { u: 'ben', p: PASSWORD })).data.login;
     const client = wsClient(a.url, login.accessToken);
     try {
       const closed = closeCode(client);
       await subscribe(client, `subscription { messageDeleted }`);
+      // Seen active on A first, so A has it cached when the logout happens on B.
+      assert.equal((await postGraphQL(a.url, `{ me { username } }`, {}, login.accessToken)).data.me.username, 'ben');
       await postGraphQL(b.url, `mutation ($t: String) { logout(refreshToken: $t) }`, { t: login.refreshToken });
       assert.equal(await closed, 4002);
+      assert.equal((await postGraphQL(a.url, `{ me { username } }`, {}, login.accessToken)).data.me, null, 'its access token fails on A too');
     } finally {
       await client.dispose();
     }

@@ -102,7 +102,7 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
         body: (req as IncomingMessage & { body?: unknown }).body,
       },
       context: async () => {
-        const auth = await authFromToken(config, bearerToken(req.headers.authorization));
+        const auth = await authFromToken(services, bearerToken(req.headers.authorization));
         return { ...createContext(services, auth, clientIp(config, req)), requestId };
       },
     });

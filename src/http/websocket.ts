@@ -12,7 +12,6 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { authFromToken, createContext, type AppServices, type Auth } from '../context.js';
 import { bearerToken } from '../auth/tokens.js';
-import { isSessionActive } from '../auth/sessions.js';
 import { clientIp } from './handler.js';
 import { ErrorCode, isExpectedError } from '../errors.js';
 
@@ -22,6 +21,13 @@ export const CloseCode = {
   Unauthorized: 4401,
   ServerShuttingDown: 1001,
 } as const;
+
+/** Why a connection is refused at connect, as a close code and reason. */
+const REFUSALS: Record<'expired' | 'invalid' | 'revoked', [number, string]> = {
+  expired: [CloseCode.AccessTokenExpired, 'Access token expired'],
+  invalid: [CloseCode.Unauthorized, 'Invalid access token'],
+  revoked: [CloseCode.Unauthorized, 'Session revoked'],
+};
 
 interface SocketState {
   auth: Auth;
@@ -43,7 +49,7 @@ export async function attachWebSocketServer(
   schema: GraphQLSchema,
   services: AppServices,
 ): Promise<WebSocketSide> {
-  const { config, db, events } = services;
+  const { config, events } = services;
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 100 * 1024 });
   const states = new Map<WebSocket, SocketState>();
 
@@ -65,23 +71,16 @@ export async function attachWebSocketServer(
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const token = bearerToken(params.authorization ?? params.Authorization);
-        const auth = await authFromToken(config, token);
+        const auth = await authFromToken(services, token);
         const { socket } = ctx.extra;
         const state: SocketState = { auth };
         if (auth.kind === 'invalid') {
-          const expired = auth.reason === 'expired';
-          socket.close(
-            expired ? CloseCode.AccessTokenExpired : CloseCode.Unauthorized,
-            expired ? 'Access token expired' : 'Invalid access token',
-          );
+          const [code, reason] = REFUSALS[auth.reason];
+          socket.close(code, reason);
           return false;
         }
         if (auth.kind === 'viewer') {
           const { claims } = auth;
-          if (!(await isSessionActive(db, claims.sessionId))) {
-            socket.close(CloseCode.Unauthorized, 'Session revoked');
-            return false;
-          }
           state.userId = claims.userId;
           state.sessionId = claims.sessionId;
           const msLeft = Math.min(claims.expiresAt.getTime() - Date.now(), MAX_TIMER_MS);
