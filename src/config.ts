@@ -1,6 +1,7 @@
 // Environment parsed and validated once at start. Everything else reads the
 // typed `Config`, never process.env, so a bad value stops the server before
 // it listens, with one line naming the variable.
+import bytes from 'bytes';
 import { z } from 'zod';
 
 const DEV_JWT_SECRET = 'development-only-secret-do-not-use-in-production!';
@@ -50,6 +51,25 @@ const bool = (fallback: boolean) =>
     .optional()
     .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes'].includes(value)));
 
+/** true/false, or undefined to let NODE_ENV decide. */
+const optionalBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .optional()
+  .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes'].includes(value)));
+
+const size = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const parsed = /^\d+\s*(b|kb|mb)?$/i.test(value.trim()) ? bytes.parse(value) : null;
+      if (parsed === null || parsed <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a size like 100kb, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(4000, 0, 65535),
@@ -73,7 +93,7 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port').optional(),
   REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'expected letters, digits, _ : . -').default('messaging:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'expected a size like 100kb').default('100kb'),
+  BODY_LIMIT: size('100kb'),
   TRUST_PROXY: bool(false),
   SHUTDOWN_TIMEOUT: duration('8s'),
   SHUTDOWN_DELAY: z
@@ -81,6 +101,16 @@ const envSchema = z.object({
     .regex(/^\d+(ms|s)?$/, 'expected a delay like 0, 500ms or 5s')
     .default('0')
     .transform((value) => (value.endsWith('ms') ? Number(value.slice(0, -2)) : Number(value.replace('s', '')) * 1000)),
+  GRAPHQL_MAX_DEPTH: int(10, 1, 100),
+  GRAPHQL_MAX_ALIASES: int(15, 0, 1000),
+  GRAPHQL_MAX_DIRECTIVES: int(20, 0, 1000),
+  GRAPHQL_MAX_TOKENS: int(2000, 10, 1_000_000),
+  GRAPHQL_MAX_COST: int(5000, 10, 10_000_000),
+  GRAPHQL_INTROSPECTION: optionalBool,
+  GRAPHQL_LANDING_PAGE: z.enum(['sandbox', 'production', 'off']).optional(),
+  WS_MAX_PAYLOAD: size('100kb'),
+  WS_INIT_TIMEOUT: duration('10s'),
+  WS_MAX_SUBSCRIPTIONS: int(20, 1, 10_000),
   RATE_LIMIT_LOGIN_PER_USERNAME: int(10, 1, 1_000_000),
   RATE_LIMIT_LOGIN_PER_IP: int(100, 1, 1_000_000),
   RATE_LIMIT_REGISTER_PER_IP: int(30, 1, 1_000_000),
@@ -140,7 +170,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     corsOrigins: e.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? null,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     logLevel: e.LOG_LEVEL,
-    bodyLimit: e.BODY_LIMIT,
+    bodyLimitBytes: e.BODY_LIMIT,
+    operationLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+    },
+    introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    landingPage: e.GRAPHQL_LANDING_PAGE ?? (production ? 'production' : 'sandbox'),
+    webSocket: {
+      maxPayloadBytes: e.WS_MAX_PAYLOAD,
+      initTimeoutMs: e.WS_INIT_TIMEOUT * 1000,
+      maxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+    },
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT * 1000,
     shutdownDelayMs: e.SHUTDOWN_DELAY,

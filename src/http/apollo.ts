@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginLandingPageLocalDefault,
@@ -13,6 +13,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { ErrorCode, isExpectedError } from '../errors.js';
+import { armor, oneExpensiveFieldPerOperation, parseOptions } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 
 export type GraphQLContext = Context & { requestId: string };
@@ -54,12 +55,22 @@ export function createApollo(options: {
     },
   };
 
+  const limits = armor(config.operationLimits, config.production);
+  const landingPage = {
+    sandbox: () => ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
+    production: () => ApolloServerPluginLandingPageProductionDefault({ footer: false }),
+    off: () => ApolloServerPluginLandingPageDisabled(),
+  }[config.landingPage]();
+
   return new ApolloServer<GraphQLContext>({
     schema: options.schema,
     csrfPrevention: true,
-    introspection: !config.production,
+    introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
+    // One operation per request: a batch of 100 logins would be 100 attempts in one request.
     allowBatchedHttpRequests: false,
+    parseOptions: parseOptions(config.operationLimits),
+    validationRules: [...limits.validationRules, oneExpensiveFieldPerOperation],
     // main.ts owns the signals: Apollo's own handler would stop Apollo and
     // re-raise SIGTERM before the event bus and database are closed.
     stopOnTerminationSignals: false,
@@ -69,9 +80,9 @@ export function createApollo(options: {
       { async serverWillStart() { return { drainServer: options.onDrain }; } },
       // Field-level cache hints are unused here; the plugin wraps every resolver.
       ApolloServerPluginCacheControlDisabled(),
-      config.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
+      landingPage,
+      // graphql-armor is typed against the CommonJS build of @apollo/server; same objects.
+      ...(limits.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]),
       logUnexpectedErrors,
     ],
   });

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import bodyParser from 'body-parser';
 import cors from 'cors';
+import helmet from 'helmet';
 import type { Config } from '../config.js';
 import { authFromToken, createContext, type AppServices } from '../context.js';
 import { bearerToken } from '../auth/tokens.js';
@@ -75,8 +76,20 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
   const corsMiddleware = cors(
     config.corsOrigins ? { origin: config.corsOrigins, maxAge: 600 } : { origin: '*', maxAge: 600 },
   ) as Middleware;
+  // Security headers for a JSON API read by other origins. The strict CSP is
+  // left off /graphql, where browsers get Apollo's landing page (CDN scripts).
+  const headersForApi = helmet({
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    crossOriginEmbedderPolicy: false,
+  }) as Middleware;
+  const headersForGraphql = helmet({
+    contentSecurityPolicy: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    crossOriginEmbedderPolicy: false,
+  }) as Middleware;
   const jsonMiddleware = bodyParser.json({
-    limit: config.bodyLimit,
+    limit: config.bodyLimitBytes,
     type: ['application/json', 'application/graphql-response+json'],
   }) as Middleware;
 
@@ -87,7 +100,7 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
       await run(jsonMiddleware, req, res);
     } catch (error) {
       const status = (error as { status?: number }).status ?? 400;
-      if (status === 413) return sendHttpError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body larger than ${config.bodyLimit}`);
+      if (status === 413) return sendHttpError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body larger than ${config.bodyLimitBytes} bytes`);
       return sendHttpError(res, status, 'BAD_REQUEST', 'Malformed request body: expected JSON');
     }
     const headers = new HeaderMap();
@@ -119,10 +132,9 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
   return async function handle(req: IncomingMessage, res: ServerResponse) {
     const requestId = newRequestId();
     res.setHeader('x-request-id', requestId);
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'no-referrer');
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
+      await run(url.pathname === '/graphql' ? headersForGraphql : headersForApi, req, res);
       switch (url.pathname) {
         case '/graphql':
           return await graphql(req, res, url.search, requestId);

@@ -9,11 +9,12 @@
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { authFromToken, createContext, type AppServices, type Auth } from '../context.js';
 import { bearerToken } from '../auth/tokens.js';
 import { clientIp } from './handler.js';
-import { ErrorCode, isExpectedError } from '../errors.js';
+import { ErrorCode, badUserInput, isExpectedError } from '../errors.js';
+import { parseOptions, validationRules } from '../graphql/limits.js';
 
 export const CloseCode = {
   AccessTokenExpired: 4001,
@@ -50,7 +51,10 @@ export async function attachWebSocketServer(
   services: AppServices,
 ): Promise<WebSocketSide> {
   const { config, events } = services;
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 100 * 1024 });
+  // Messages over maxPayload close the socket (1009) before they are parsed.
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.webSocket.maxPayloadBytes });
+  // The same operation limits as HTTP (depth, aliases, cost, tokens, one expensive field).
+  const rules = [...specifiedRules, ...validationRules(config.operationLimits, config)];
   const states = new Map<WebSocket, SocketState>();
 
   // Logout anywhere (any instance, once events cross instances) closes the
@@ -67,7 +71,27 @@ export async function attachWebSocketServer(
   const server = useServer<Record<string, unknown> | undefined, { state: SocketState }>(
     {
       schema,
-      connectionInitWaitTimeout: 10_000,
+      connectionInitWaitTimeout: config.webSocket.initTimeoutMs,
+      onSubscribe: (ctx, _id, payload) => {
+        if (Object.keys(ctx.subscriptions).length >= config.webSocket.maxSubscriptions) {
+          return [badUserInput(`At most ${config.webSocket.maxSubscriptions} subscriptions per connection`)];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, parseOptions(config.operationLimits));
+        } catch (error) {
+          return [error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : badUserInput('Unparsable query')];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: createContext(services, ctx.extra.state?.auth ?? { kind: 'anonymous' }, clientIp(config, ctx.extra.request)),
+        };
+      },
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const token = bearerToken(params.authorization ?? params.Authorization);
@@ -109,10 +133,15 @@ export async function attachWebSocketServer(
       },
       onClose: (ctx) => forget(ctx.extra),
       onDisconnect: (ctx) => forget(ctx.extra),
-      context: (ctx) => createContext(services, ctx.extra.state?.auth ?? { kind: 'anonymous' }, clientIp(config, ctx.extra.request)),
     },
     wss,
   );
+
+  /** Errors keep a code of their own (limits report BAD_USER_INPUT), else get the standard one. */
+  function withCode(error: GraphQLError, code: string): GraphQLError {
+    if (error.extensions.code) return error;
+    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
+  }
 
   function forget(extra: Extra & Partial<{ state: SocketState }>) {
     clearTimeout(extra.state?.expiryTimer);

@@ -1,0 +1,83 @@
+// Limits on the shape of an operation, checked before anything executes, the
+// same on HTTP and WebSocket. Defaults leave every query in README.md and the
+// tests well inside; each is set by an env variable (see SECURITY.md).
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type ParseOptions,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import type { Config } from '../config.js';
+import { ErrorCode } from '../errors.js';
+
+export type OperationLimits = Config['operationLimits'];
+
+/** Mutations that each cost a bcrypt hash or a token rotation: once per operation. */
+export const EXPENSIVE_FIELDS = new Set(['login', 'register', 'refreshToken']);
+
+export function armor(limits: OperationLimits, production: boolean) {
+  return new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
+    maxAliases: { n: limits.maxAliases },
+    maxDirectives: { n: limits.maxDirectives },
+    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
+    // Tokens are counted by graphql-js's own parser (parseOptions below), once.
+    maxTokens: { enabled: false },
+    // "Did you mean ...?" would reveal the schema when introspection is off.
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+}
+
+/** graphql-js stops parsing, early, at this many tokens. */
+export const parseOptions = (limits: OperationLimits): ParseOptions => ({ maxTokens: limits.maxTokens });
+
+/** Every extra validation rule, for the transports that validate themselves (WebSocket). */
+export function validationRules(limits: OperationLimits, options: { production: boolean; introspection: boolean }): ValidationRule[] {
+  return [
+    ...armor(limits, options.production).validationRules,
+    oneExpensiveFieldPerOperation,
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+}
+
+/**
+ * `login`, `register` and `refreshToken` at most once per operation: 100
+ * aliased logins in one document are refused before a single bcrypt hash.
+ * Counted by response key, through fragments.
+ */
+export function oneExpensiveFieldPerOperation(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(operation) {
+      const keys = new Set<string>();
+      const visited = new Set<string>();
+      const collect = (selectionSet: SelectionSetNode) => {
+        for (const selection of selectionSet.selections) {
+          if (selection.kind === Kind.FIELD) {
+            if (EXPENSIVE_FIELDS.has(selection.name.value)) keys.add(selection.alias?.value ?? selection.name.value);
+          } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+            collect(selection.selectionSet);
+          } else if (!visited.has(selection.name.value)) {
+            visited.add(selection.name.value);
+            const fragment: FragmentDefinitionNode | null | undefined = context.getFragment(selection.name.value);
+            if (fragment) collect(fragment.selectionSet);
+          }
+        }
+      };
+      collect(operation.selectionSet);
+      if (keys.size > 1) {
+        context.reportError(
+          new GraphQLError(`At most one of ${[...EXPENSIVE_FIELDS].join(', ')} per operation`, {
+            nodes: [operation],
+            extensions: { code: ErrorCode.BAD_USER_INPUT },
+          }),
+        );
+      }
+    },
+  };
+}
