@@ -105,7 +105,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_ALIASES: int(15, 0, 1000),
   GRAPHQL_MAX_DIRECTIVES: int(20, 0, 1000),
   GRAPHQL_MAX_TOKENS: int(2000, 10, 1_000_000),
-  GRAPHQL_MAX_COST: int(5000, 10, 10_000_000),
+  GRAPHQL_MAX_COST: int(20_000, 10, 10_000_000),
   GRAPHQL_INTROSPECTION: optionalBool,
   GRAPHQL_LANDING_PAGE: z.enum(['sandbox', 'production', 'off']).optional(),
   WS_MAX_PAYLOAD: size('100kb'),

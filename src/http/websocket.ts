@@ -137,9 +137,8 @@ export async function attachWebSocketServer(
     wss,
   );
 
-  /** Errors keep a code of their own (limits report BAD_USER_INPUT), else get the standard one. */
-  function withCode(error: GraphQLError, code: string): GraphQLError {
-    if (error.extensions.code) return error;
+  /** The codes Apollo gives the same refusals over HTTP, so clients see one behaviour. */
+  function withCode(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): GraphQLError {
     return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
   }
 
