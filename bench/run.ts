@@ -69,11 +69,15 @@ function parseBackends(): Backend[] {
 }
 
 const backends = parseBackends();
-/** Two backends would take ~2.5 min at 8 s per scenario; 5 s keeps one run under ~2 min. */
-const defaultDuration = backends.length > 1 ? 5 : 8;
+/**
+ * Seconds per scenario unless BENCH_DURATION says: 8 for one backend; two
+ * would take ~2.5 min at 8 s, so 5 s keeps the run under ~2 min. Set in
+ * main() once it is known whether PostgreSQL + Redis answer.
+ */
+const durationFor = (backendCount: number) => envNumber('BENCH_DURATION', backendCount > 1 ? 5 : 8);
 
 const settings = {
-  duration: envNumber('BENCH_DURATION', defaultDuration),
+  duration: durationFor(backends.length),
   connections: envNumber('BENCH_CONNECTIONS', 10),
   warmup: 1, // seconds of unmeasured load before each scenario (JIT, caches)
   users: 20,
@@ -82,7 +86,7 @@ const settings = {
   fanOutMessages: 200,
 };
 /** Each data-layer floor loop runs this long (after a short warm-up). */
-const floorSeconds = Math.max(1, settings.duration * 0.4);
+const floorSeconds = () => Math.max(1, settings.duration * 0.4);
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const workDir = mkdtempSync(join(tmpdir(), 'messaging-bench-'));
@@ -216,9 +220,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The server's GRAPHQL_MAX_COST during the bench (printed in the header). */
-const BENCH_MAX_COST = 10_000;
-
 function backendEnv(backend: Backend): NodeJS.ProcessEnv {
   // undefined drops an inherited variable: the SQLite run must not pick up a
   // REDIS_URL from the caller's shell.
@@ -239,9 +240,6 @@ async function startServer(backend: Backend): Promise<ServerProcess> {
       JWT_SECRET: randomBytes(48).toString('base64url'),
       BCRYPT_ROUNDS: '4', // the bench measures the API, not bcrypt
       LOG_LEVEL: 'warn', // so anything the server prints is worth reading
-      // The nested scenario (20 authors × their 5 newest messages) costs ~6,850
-      // by graphql-armor's estimate, above the default limit of 5,000.
-      GRAPHQL_MAX_COST: String(BENCH_MAX_COST),
       ...backendEnv(backend),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -315,6 +313,19 @@ function databaseCpuSnapshot(): Map<number, number> | null {
   }
   return snapshot.size ? snapshot : null;
 }
+
+/** CPU seconds all cores have been busy so far (including steal), from /proc/stat; null elsewhere. */
+function machineBusySeconds(): number | null {
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** A scenario during which other processes used more than this share of a core is flagged as disturbed. */
+const DISTURBED_CPU = 0.15;
 
 /** CPU seconds the database processes used between two snapshots (new processes count from 0). */
 function databaseCpuBetween(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
@@ -418,6 +429,8 @@ interface LoadResult {
   loadCpu: number;
   /** PostgreSQL + Redis processes' CPU (share of one core), when they are local; null on SQLite. */
   databaseCpu: number | null;
+  /** CPU (share of one core) used meanwhile by anything else on the machine: other programs, steal. */
+  otherCpu: number | null;
 }
 
 /** What one backend's run measured. */
@@ -429,6 +442,8 @@ interface BackendRun {
 }
 
 const runs = new Map<Backend, BackendRun>();
+/** Scenarios measured while other processes competed for the CPU (not a failure: a caveat). */
+const disturbed: string[] = [];
 /** Why the PostgreSQL part did not run or did not finish, when it did not. */
 let postgresSkipped: string | null = null;
 
@@ -483,7 +498,8 @@ async function runLoad(server: ServerProcess, run: BackendRun, scenario: Scenari
   const latencies: number[] = [];
   const measureDatabase = server.backend === 'postgresql';
   const serverCpuBefore = processCpuSeconds(server.child.pid);
-  const databaseCpuBefore = measureDatabase ? databaseCpuSnapshot() : null;
+  const databaseCpuBefore = databaseCpuSnapshot();
+  const machineBefore = machineBusySeconds();
   const loadCpuBefore = process.cpuUsage();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ ...options, duration: settings.duration }, (error, done) =>
@@ -492,7 +508,8 @@ async function runLoad(server: ServerProcess, run: BackendRun, scenario: Scenari
     instance.on('response', (...args: unknown[]) => void latencies.push(args[3] as number));
   });
   const serverCpuAfter = processCpuSeconds(server.child.pid);
-  const databaseCpu = databaseCpuBetween(databaseCpuBefore, measureDatabase ? databaseCpuSnapshot() : null);
+  const databaseCpu = databaseCpuBetween(databaseCpuBefore, databaseCpuSnapshot());
+  const machineAfter = machineBusySeconds();
   const loadCpu = process.cpuUsage(loadCpuBefore);
 
   latencies.sort((a, b) => a - b);
@@ -509,10 +526,18 @@ async function runLoad(server: ServerProcess, run: BackendRun, scenario: Scenari
     serverCpuPerRequest: serverCpu === null || total === 0 ? null : serverCpu / total,
     serverCpu: serverCpu === null ? null : serverCpu / result.duration,
     loadCpu: (loadCpu.user + loadCpu.system) / 1e6 / result.duration,
-    databaseCpu: databaseCpu === null ? null : databaseCpu / result.duration,
+    databaseCpu: !measureDatabase || databaseCpu === null ? null : databaseCpu / result.duration,
+    otherCpu:
+      machineBefore === null || machineAfter === null || serverCpu === null
+        ? null
+        : Math.max(0, machineAfter - machineBefore - serverCpu - (loadCpu.user + loadCpu.system) / 1e6 - (databaseCpu ?? 0)) / result.duration,
   };
   run.results.set(scenario.name, row);
   printRow(row, measureDatabase);
+  if (row.otherCpu !== null && row.otherCpu > DISTURBED_CPU) {
+    disturbed.push(`${label}${scenario.name}`);
+    console.log(`  ^ other processes on this machine used ${pct(row.otherCpu)} of a core meanwhile: this row is disturbed`);
+  }
   if (row.errors || row.non2xx || row.gqlErrors) {
     problem(
       `${label}${scenario.name}: ${row.errors} connection errors/timeouts, ${row.non2xx} non-2xx, ${row.gqlErrors} GraphQL error responses under load`,
@@ -685,7 +710,7 @@ async function opsPerSecond(op: () => unknown): Promise<number> {
   while (performance.now() < warmEnd) await op();
   let count = 0;
   const start = performance.now();
-  const end = start + floorSeconds * 1000;
+  const end = start + floorSeconds() * 1000;
   while (performance.now() < end) {
     await op();
     count++;
@@ -777,7 +802,7 @@ function printHeader(postgresInfo: string | null) {
   console.log(`  node ${process.version} · ${cpu[0]?.model ?? 'unknown CPU'} · ${cpu.length} cores`);
   const durationNote =
     process.env.BENCH_DURATION ? ' (BENCH_DURATION)'
-    : defaultDuration !== 8 ? ' (default lowered from 8 s while two backends run, to stay under ~3 min; BENCH_DURATION overrides)'
+    : settings.duration !== 8 ? ' (default lowered from 8 s while two backends run, to stay under ~3 min; BENCH_DURATION overrides)'
     : '';
   console.log(
     `  ${settings.duration} s per scenario${durationNote} (+${settings.warmup} s warm-up), ${settings.connections} connections, ` +
@@ -788,11 +813,11 @@ function printHeader(postgresInfo: string | null) {
   if (backends.includes('sqlite')) console.log('    SQLite: fresh temp SQLite file; events and rate limits in process memory');
   if (postgresInfo) console.log(`    PostgreSQL + Redis: ${postgresInfo}`);
   console.log('  BCRYPT_ROUNDS=4: login/register cost is not what this measures (no scenario hashes passwords)');
-  console.log(`  GRAPHQL_MAX_COST=${int(BENCH_MAX_COST)} (default 5,000): the nested page query is estimated above the default`);
   console.log('  autocannon and the server each get ~1 of the 2 cores: "srv CPU" near 100% means the server is the bottleneck');
   if (postgresInfo) {
     console.log('  on PostgreSQL, postgres and redis-server share the same cores: "db CPU" is theirs (machine-wide, local processes)');
   }
+  console.log(`  a row is flagged "disturbed" when other processes (or steal) used over ${pct(DISTURBED_CPU)} of a core during it`);
 }
 
 const COLUMNS = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'gql err', 'srv CPU', 'gen CPU', 'srv µs/req', 'db CPU'];
@@ -837,7 +862,7 @@ function printRatios(run: BackendRun, floor: Floor) {
   const rps = (name: string) => run.results.get(name)?.rps;
   const page = rps(PAGE);
 
-  console.log(`\nData-layer floor of the page (this process, sequential loop, ${floorSeconds.toFixed(1)} s each, snapshot of the seeded data)`);
+  console.log(`\nData-layer floor of the page (this process, sequential loop, ${floorSeconds().toFixed(1)} s each, snapshot of the seeded data)`);
   console.log(`  raw Prisma (findMany 21 + count + authors)  ${int(floor.prisma).padStart(8)} ops/s  ${int(1e6 / floor.prisma).padStart(6)} µs/op`);
   console.log(`  raw better-sqlite3, same SQL                ${int(floor.raw).padStart(8)} ops/s  ${int(1e6 / floor.raw).padStart(6)} µs/op`);
 
@@ -870,7 +895,7 @@ function printPostgresRatios(run: BackendRun, floor: Floor) {
 
   console.log(
     `\nData-layer floor of the page on PostgreSQL (this process, right after seeding with the server idle, sequential loop, ` +
-      `${floorSeconds.toFixed(1)} s each, pool of ${postgres.poolSize})`,
+      `${floorSeconds().toFixed(1)} s each, pool of ${postgres.poolSize})`,
   );
   console.log(`  raw Prisma over adapter-pg (same calls)     ${int(floor.prisma).padStart(8)} ops/s  ${int(1e6 / floor.prisma).padStart(6)} µs/op`);
   console.log(`  raw pg (node-postgres), same SQL            ${int(floor.raw).padStart(8)} ops/s  ${int(1e6 / floor.raw).padStart(6)} µs/op`);
@@ -921,6 +946,8 @@ function printComparison() {
     if (!withDatabase) return int(server);
     return row.databaseCpu === null ? `${int(server)}+n/a` : `${int(server)}+${int((row.databaseCpu / row.rps) * 1e6)}`;
   };
+  const isDisturbed = (row: LoadResult) => row.otherCpu !== null && row.otherCpu > DISTURBED_CPU;
+  let anyDisturbed = false;
   for (const name of [HEALTHZ, ME, PAGE, DEEP, NESTED, WRITE]) {
     const a = sqlite.results.get(name);
     const b = postgresql.results.get(name);
@@ -930,7 +957,7 @@ function printComparison() {
           name === HEALTHZ ? 'healthz (control: no DB)' : name,
           a ? int(a.rps) : 'n/a',
           b ? int(b.rps) : 'n/a',
-          a && b ? times(b.rps / a.rps) : 'n/a',
+          a && b ? `${times(b.rps / a.rps)}${isDisturbed(a) || isDisturbed(b) ? '*' : ''}` : 'n/a',
           pair(a?.p50, b?.p50, ms),
           pair(a?.p99, b?.p99, ms),
           `${cpuPerRequest(a, false)} | ${cpuPerRequest(b, true)}`,
@@ -938,7 +965,9 @@ function printComparison() {
         widths,
       ),
     );
+    if ((a && isDisturbed(a)) || (b && isDisturbed(b))) anyDisturbed = true;
   }
+  if (anyDisturbed) console.log(`  * other processes used over ${pct(DISTURBED_CPU)} of a core during one side's measurement: that ratio is unreliable`);
 
   if (sqlite.fanOut && postgresql.fanOut) {
     const fanWidths = [34, 21, 21, 13];
@@ -1007,14 +1036,16 @@ async function probePostgresAndRedis(): Promise<{ info: string } | { skip: strin
     await client.end().catch(() => {});
   }
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
-  redis.on('error', () => {});
+  // connect() only rejects with "Connection is closed."; the cause comes as an event.
+  let cause: string | null = null;
+  redis.on('error', (error: Error) => void (cause ??= error.message || (error as NodeJS.ErrnoException).code || null));
   try {
     await redis.connect();
     if ((await redis.ping()) !== 'PONG') throw new Error('no PONG');
     const version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?';
     return { info: `${pgInfo}, Redis ${version} at ${redisWhere} (prefix ${redisPrefix})` };
   } catch (error) {
-    return { skip: `skipped: Redis at ${redisWhere} is not reachable (${(error as Error).message || String(error)})` };
+    return { skip: `skipped: Redis at ${redisWhere} is not reachable (${cause ?? ((error as Error).message || String(error))})` };
   } finally {
     redis.disconnect();
   }
@@ -1107,6 +1138,7 @@ async function main() {
     if ('skip' in probe) postgresSkipped = probe.skip;
     else postgresInfo = probe.info;
   }
+  settings.duration = durationFor(backends.filter((backend) => backend === 'sqlite' || !postgresSkipped).length);
   printHeader(postgresInfo);
 
   if (backends.includes('sqlite')) {
@@ -1132,7 +1164,17 @@ async function main() {
   }
   if (interrupted) return;
   printComparison();
+  if (runs.size === 0) {
+    console.log('\nNothing was measured.');
+    process.exitCode = 1;
+  }
 
+  if (disturbed.length) {
+    console.log(
+      `\nNote: other processes competed for the CPU during ${disturbed.length} scenario(s) (${disturbed.join('; ')}): ` +
+        'their figures are low; rerun on a quiet machine to compare them.',
+    );
+  }
   console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (problems.length) {
     console.log(`\n!!!!! ${problems.length} problem(s): the figures above are not trustworthy !!!!!`);

@@ -58,20 +58,21 @@ export function createMessageLoaders(db: Db): MessageLoaders {
 }
 
 /**
- * The newest `limit` messages of each author in one query. Prisma's nested
- * `take` would load every message of these authors and cut in memory; a window
- * function reads only what is returned, through the (authorId, createdAt, id)
- * index. Plain SQL that SQLite and PostgreSQL both run.
+ * The newest `limit` messages of each author in one query: a UNION ALL of one
+ * small `ORDER BY ... LIMIT` per author, each served by the
+ * (authorId, createdAt, id) index, so the cost follows what is returned, not
+ * how much the authors wrote. (Prisma's nested `take` loads every message of
+ * the authors and cuts in memory; a ROW_NUMBER() window also reads them all.)
+ * Plain SQL that SQLite and PostgreSQL both run.
  */
 async function firstPages(db: Db, authorIds: string[], limit: number): Promise<Map<string, MessageModel[]>> {
-  const rows = await db.$queryRaw<MessageModel[]>`
-    SELECT "id", "content", "authorId", "createdAt", "updatedAt", "edited"
-    FROM (
-      SELECT "Message".*, ROW_NUMBER() OVER (PARTITION BY "authorId" ORDER BY "createdAt" DESC, "id" DESC) AS "position"
-      FROM "Message" WHERE "authorId" IN (${Prisma.join(authorIds)})
-    ) AS "ranked"
-    WHERE "position" <= ${limit}
-    ORDER BY "authorId", "position"`;
+  const perAuthor = authorIds.map(
+    (authorId, i) => Prisma.sql`SELECT * FROM (
+      SELECT "id", "content", "authorId", "createdAt", "updatedAt", "edited" FROM "Message"
+      WHERE "authorId" = ${authorId} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}
+    ) AS ${Prisma.raw(`"a${i}"`)}`,
+  );
+  const rows = await db.$queryRaw<MessageModel[]>`${Prisma.join(perAuthor, ' UNION ALL ')}`;
   return groupByAuthor(rows);
 }
 
@@ -86,9 +87,13 @@ async function pagesAfter(db: Db, authorIds: string[], limit: number, after: str
   return new Map(authorIds.map((authorId, i) => [authorId, pages[i]!]));
 }
 
+/** Rows per author, newest first (SQL promises no order across UNION ALL parts). */
 function groupByAuthor(rows: MessageModel[]): Map<string, MessageModel[]> {
   const byAuthor = new Map<string, MessageModel[]>();
   for (const row of rows) byAuthor.set(row.authorId, [...(byAuthor.get(row.authorId) ?? []), row]);
+  for (const list of byAuthor.values()) {
+    list.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  }
   return byAuthor;
 }
 
