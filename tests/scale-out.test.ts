@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CREATE, REGISTER, codes, postGraphQL, startTestServer, wsClient, type GraphQLResponse } from './support/server.js';
-import { spawnServer, type ServerProcess } from './support/process.js';
+import { freePort, spawnServer, type ServerProcess } from './support/process.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { PrivateRedis, TEST_REDIS_URL, skipWithoutRedis, uniquePrefix } from './support/redis.js';
 import { closeCode, subscribe } from './support/subscriptions.js';
@@ -104,6 +104,22 @@ describe('when Redis goes away', { skip }, () => {
     redis = await PrivateRedis.start();
   });
   after(() => redis.stop());
+
+  test('a server starts without Redis, serves HTTP, says degraded, and stops cleanly', async () => {
+    const nowhere = await freePort();
+    const database = await createTestDatabase();
+    try {
+      const server = await spawnServer(database.url, { REDIS_URL: `redis://127.0.0.1:${nowhere}`, REDIS_PREFIX: uniquePrefix() });
+      const registered = await postGraphQL(server.url, REGISTER, { input: { username: 'early', password: PASSWORD } });
+      assert.ok(registered.data?.register.accessToken);
+      const ready = await fetch(`${server.base}/readyz`);
+      assert.deepEqual([ready.status, await ready.json()], [200, { status: 'degraded', database: 'up', redis: 'down' }]);
+      server.child.kill('SIGTERM');
+      assert.equal((await server.exited).code, 0, server.output());
+    } finally {
+      await database.drop();
+    }
+  });
 
   test('HTTP keeps working, /readyz says degraded, and subscriptions resume when Redis returns', async () => {
     const server = await startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: uniquePrefix() });

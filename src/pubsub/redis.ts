@@ -65,8 +65,16 @@ export function createRedisEventBus(redis: RedisConnections, prefix: string, log
       return pubsub.asyncIterableIterator(channel(topic)) as AsyncIterableIterator<EventPayloads[T]>;
     },
     async listen<T extends Topic>(topic: T, handler: (payload: EventPayloads[T]) => void) {
-      const id = await pubsub.subscribe(channel(topic), handler);
-      return async () => pubsub.unsubscribe(id);
+      // Not awaited: while Redis is away the SUBSCRIBE waits for it, and
+      // start-up (or shutdown) must not.
+      let id: number | null = null;
+      pubsub.subscribe(channel(topic), handler).then(
+        (subscribed) => (id = subscribed),
+        (error: Error) => log.warn({ err: error.message, topic }, 'could not subscribe to redis'),
+      );
+      return async () => {
+        if (id !== null) pubsub.unsubscribe(id);
+      };
     },
     // The connections belong to the app, which closes them after the bus.
     async close() {},
