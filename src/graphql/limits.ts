@@ -6,6 +6,7 @@ import {
   GraphQLError,
   Kind,
   NoSchemaIntrospectionCustomRule,
+  specifiedRules,
   type ASTVisitor,
   type FragmentDefinitionNode,
   type ParseOptions,
@@ -21,8 +22,12 @@ export type OperationLimits = Config['operationLimits'];
 /** Mutations that each cost a bcrypt hash or a token rotation: once per operation. */
 export const EXPENSIVE_FIELDS = new Set(['login', 'register', 'refreshToken']);
 
-export function armor(limits: OperationLimits, production: boolean) {
-  return new ApolloArmor({
+/**
+ * The limits for one server: Apollo plugins (HTTP), validation rules and
+ * parse options (both transports).
+ */
+export function operationLimits(limits: OperationLimits, production: boolean) {
+  const protection = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: limits.maxAliases },
     maxDirectives: { n: limits.maxDirectives },
@@ -32,26 +37,29 @@ export function armor(limits: OperationLimits, production: boolean) {
     // "Did you mean ...?" would reveal the schema when introspection is off.
     blockFieldSuggestion: { enabled: production },
   }).protect();
+  return {
+    plugins: protection.plugins,
+    rules: [...protection.validationRules, expensiveFieldsRule(limits.maxExpensiveFields)],
+    /** graphql-js stops parsing, early, at this many tokens. */
+    parseOptions: { maxTokens: limits.maxTokens } satisfies ParseOptions,
+  };
 }
 
-/** graphql-js stops parsing, early, at this many tokens. */
-export const parseOptions = (limits: OperationLimits): ParseOptions => ({ maxTokens: limits.maxTokens });
-
-/** Every extra validation rule, for the transports that validate themselves (WebSocket). */
-export function validationRules(limits: OperationLimits, options: { production: boolean; introspection: boolean }): ValidationRule[] {
+/** The extra rules for a transport that validates by itself (WebSocket). */
+export function webSocketRules(limits: OperationLimits, options: { production: boolean; introspection: boolean }): ValidationRule[] {
   return [
-    ...armor(limits, options.production).validationRules,
-    oneExpensiveFieldPerOperation,
+    ...specifiedRules,
+    ...operationLimits(limits, options.production).rules,
     ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
 }
 
 /**
- * `login`, `register` and `refreshToken` at most once per operation: 100
- * aliased logins in one document are refused before a single bcrypt hash.
- * Counted by response key, through fragments.
+ * `login`, `register` and `refreshToken` at most `max` times per operation
+ * (default once): 100 aliased logins in one document are refused before a
+ * single bcrypt hash. Counted by response key, through fragments.
  */
-export function oneExpensiveFieldPerOperation(context: ValidationContext): ASTVisitor {
+export const expensiveFieldsRule = (max: number): ValidationRule => (context: ValidationContext): ASTVisitor => {
   return {
     OperationDefinition(operation) {
       const keys = new Set<string>();
@@ -70,9 +78,9 @@ export function oneExpensiveFieldPerOperation(context: ValidationContext): ASTVi
         }
       };
       collect(operation.selectionSet);
-      if (keys.size > 1) {
+      if (keys.size > max) {
         context.reportError(
-          new GraphQLError(`At most one of ${[...EXPENSIVE_FIELDS].join(', ')} per operation`, {
+          new GraphQLError(`At most ${max === 1 ? 'one' : max} of ${[...EXPENSIVE_FIELDS].join(', ')} per operation`, {
             nodes: [operation],
             extensions: { code: ErrorCode.BAD_USER_INPUT },
           }),
@@ -80,4 +88,4 @@ export function oneExpensiveFieldPerOperation(context: ValidationContext): ASTVi
       }
     },
   };
-}
+};

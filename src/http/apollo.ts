@@ -13,7 +13,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { ErrorCode, isExpectedError } from '../errors.js';
-import { armor, oneExpensiveFieldPerOperation, parseOptions } from '../graphql/limits.js';
+import { operationLimits } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 
 export type GraphQLContext = Context & { requestId: string };
@@ -55,7 +55,7 @@ export function createApollo(options: {
     },
   };
 
-  const limits = armor(config.operationLimits, config.production);
+  const limits = operationLimits(config.operationLimits, config.production);
   const landingPage = {
     sandbox: () => ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
     production: () => ApolloServerPluginLandingPageProductionDefault({ footer: false }),
@@ -69,8 +69,8 @@ export function createApollo(options: {
     includeStacktraceInErrorResponses: !config.production,
     // One operation per request: a batch of 100 logins would be 100 attempts in one request.
     allowBatchedHttpRequests: false,
-    parseOptions: parseOptions(config.operationLimits),
-    validationRules: [...limits.validationRules, oneExpensiveFieldPerOperation],
+    parseOptions: limits.parseOptions,
+    validationRules: limits.rules,
     // main.ts owns the signals: Apollo's own handler would stop Apollo and
     // re-raise SIGTERM before the event bus and database are closed.
     stopOnTerminationSignals: false,

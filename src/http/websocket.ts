@@ -9,12 +9,12 @@
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { authFromToken, createContext, type AppServices, type Auth } from '../context.js';
 import { bearerToken } from '../auth/tokens.js';
 import { clientIp } from './handler.js';
 import { ErrorCode, badUserInput, isExpectedError } from '../errors.js';
-import { parseOptions, validationRules } from '../graphql/limits.js';
+import { webSocketRules } from '../graphql/limits.js';
 
 export const CloseCode = {
   AccessTokenExpired: 4001,
@@ -54,7 +54,8 @@ export async function attachWebSocketServer(
   // Messages over maxPayload close the socket (1009) before they are parsed.
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.webSocket.maxPayloadBytes });
   // The same operation limits as HTTP (depth, aliases, cost, tokens, one expensive field).
-  const rules = [...specifiedRules, ...validationRules(config.operationLimits, config)];
+  const rules = webSocketRules(config.operationLimits, config);
+  const parseOptions = { maxTokens: config.operationLimits.maxTokens };
   const states = new Map<WebSocket, SocketState>();
 
   // Logout anywhere (any instance, once events cross instances) closes the
@@ -78,7 +79,7 @@ export async function attachWebSocketServer(
         }
         let document: DocumentNode;
         try {
-          document = parse(payload.query, parseOptions(config.operationLimits));
+          document = parse(payload.query, parseOptions);
         } catch (error) {
           return [error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : badUserInput('Unparsable query')];
         }

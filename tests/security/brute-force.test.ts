@@ -33,6 +33,19 @@ test('100 aliased logins in one document are refused whole, before any bcrypt wo
   assert.deepEqual(codes(viaFragments), ['GRAPHQL_VALIDATION_FAILED']);
 });
 
+test('GRAPHQL_MAX_EXPENSIVE_FIELDS raises the per-operation allowance', async () => {
+  const local = await startTestServer({ GRAPHQL_MAX_EXPENSIVE_FIELDS: '2' });
+  try {
+    await registerUser(local, 'pair', 'the real password');
+    const two = await local.gql(`mutation { a: login(input: { username: "pair", password: "the real password" }) { accessToken } b: login(input: { username: "pair", password: "the real password" }) { accessToken } }`);
+    assert.equal(two.errors, undefined, JSON.stringify(two.errors));
+    const three = await local.gql(`mutation { a: login(input: { username: "pair", password: "x" }) { accessToken } b: login(input: { username: "pair", password: "y" }) { accessToken } c: login(input: { username: "pair", password: "z" }) { accessToken } }`);
+    assert.match(three.errors![0]!.message, /at most 2 of login/i);
+  } finally {
+    await local.stop();
+  }
+});
+
 test('a batched array of operations is refused (batching is off)', async () => {
   const response = await fetch(server.url, {
     method: 'POST',
