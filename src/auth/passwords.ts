@@ -6,9 +6,12 @@ import bcrypt from 'bcryptjs';
  * login for an unknown username takes as long as a wrong password.
  */
 export class Passwords {
-  private dummyHash: Promise<string> | null = null;
+  /** Computed once, in the background from start, so no login pays for it. */
+  private readonly dummyHash: Promise<string>;
 
-  constructor(private readonly rounds: number) {}
+  constructor(private readonly rounds: number) {
+    this.dummyHash = bcrypt.hash('dummy password for timing', rounds);
+  }
 
   hash(password: string): Promise<string> {
     return bcrypt.hash(password, this.rounds);
@@ -16,7 +19,6 @@ export class Passwords {
 
   async verifyOrWaste(password: string, hash: string | null): Promise<boolean> {
     if (hash === null) {
-      this.dummyHash ??= bcrypt.hash('dummy password for timing', this.rounds);
       await bcrypt.compare(password, await this.dummyHash);
       return false;
     }
