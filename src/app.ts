@@ -12,6 +12,7 @@ import { createRateLimits } from './auth/rateLimits.js';
 import { SessionGuard } from './auth/sessionGuard.js';
 import type { AppServices } from './context.js';
 import { createSchema } from './graphql/schema.js';
+import { operationLimits } from './graphql/limits.js';
 import { createApollo } from './http/apollo.js';
 import { createHttpHandler } from './http/handler.js';
 import { attachWebSocketServer } from './http/websocket.js';
@@ -51,8 +52,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const httpServer = createServer();
   // Keep-alive sockets idle longer than a typical load balancer's timeout.
   httpServer.keepAliveTimeout = 65_000;
-  const webSocket = await attachWebSocketServer(httpServer, schema, services);
-  const apollo = createApollo({ schema, config, log, httpServer, onDrain: () => webSocket.close() });
+  // One set of operation limits for both transports.
+  const limits = operationLimits(config.operationLimits, config.production);
+  const webSocket = await attachWebSocketServer(httpServer, schema, services, limits);
+  const apollo = createApollo({ schema, config, log, httpServer, limits, onDrain: () => webSocket.close() });
   await apollo.start();
 
   let stopping = false;

@@ -15,29 +15,16 @@ export function parseDuration(text: string): number | null {
   return seconds > 0 ? seconds : null;
 }
 
-const duration = (fallback: string) =>
+/** A duration in seconds; with `allowZero`, "0" turns a feature off. */
+const duration = (fallback: string, { allowZero = false } = {}) =>
   z
     .string()
     .default(fallback)
     .transform((value, ctx) => {
+      if (allowZero && /^0+\s*(s|m|h|d)?$/.test(value.trim())) return 0;
       const seconds = parseDuration(value);
       if (seconds === null) {
         ctx.addIssue({ code: 'custom', message: `expected a duration like 15m, 30d or 3600s, got "${value}"` });
-        return z.NEVER;
-      }
-      return seconds;
-    });
-
-/** Like `duration`, but 0 is allowed (a feature turned off). */
-const durationOrZero = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value, ctx) => {
-      if (/^0+\s*(s|m|h|d)?$/.test(value.trim())) return 0;
-      const seconds = parseDuration(value);
-      if (seconds === null) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration like 10s or 0, got "${value}"` });
         return z.NEVER;
       }
       return seconds;
@@ -87,7 +74,7 @@ const envSchema = z.object({
   BCRYPT_ROUNDS: int(12, 4, 15),
   ACCESS_TOKEN_TTL: duration('15m'),
   REFRESH_TOKEN_TTL: duration('30d'),
-  REFRESH_REUSE_GRACE: durationOrZero('10s'),
+  REFRESH_REUSE_GRACE: duration('10s', { allowZero: true }),
   SESSION_CHECK_TTL: duration('30s'),
   CORS_ORIGINS: z.string().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port').optional(),

@@ -22,9 +22,11 @@ export type OperationLimits = Config['operationLimits'];
 /** Mutations that each cost a bcrypt hash or a token rotation: once per operation. */
 export const EXPENSIVE_FIELDS = new Set(['login', 'register', 'refreshToken']);
 
+export type Limits = ReturnType<typeof operationLimits>;
+
 /**
- * The limits for one server: Apollo plugins (HTTP), validation rules and
- * parse options (both transports).
+ * The limits for one server, built once at start: Apollo plugins (HTTP),
+ * validation rules and parse options (both transports).
  */
 export function operationLimits(limits: OperationLimits, production: boolean) {
   const protection = new ApolloArmor({
@@ -45,13 +47,9 @@ export function operationLimits(limits: OperationLimits, production: boolean) {
   };
 }
 
-/** The extra rules for a transport that validates by itself (WebSocket). */
-export function webSocketRules(limits: OperationLimits, options: { production: boolean; introspection: boolean }): ValidationRule[] {
-  return [
-    ...specifiedRules,
-    ...operationLimits(limits, options.production).rules,
-    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
-  ];
+/** Every rule for a transport that validates by itself (WebSocket); Apollo adds the rest for HTTP. */
+export function allValidationRules(limits: Limits, introspection: boolean): ValidationRule[] {
+  return [...specifiedRules, ...limits.rules, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
 }
 
 /**

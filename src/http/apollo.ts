@@ -13,7 +13,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { ErrorCode, isExpectedError } from '../errors.js';
-import { operationLimits } from '../graphql/limits.js';
+import type { Limits } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 
 export type GraphQLContext = Context & { requestId: string };
@@ -23,10 +23,11 @@ export function createApollo(options: {
   config: Config;
   log: Logger;
   httpServer: Server;
+  limits: Limits;
   /** Closes the WebSocket side when Apollo stops. */
   onDrain: () => Promise<void>;
 }): ApolloServer<GraphQLContext> {
-  const { config, log } = options;
+  const { config, log, limits } = options;
 
   // Unexpected errors (bugs, database failures) are logged with the request id
   // the client receives, and reach clients without internals in production.
@@ -55,7 +56,6 @@ export function createApollo(options: {
     },
   };
 
-  const limits = operationLimits(config.operationLimits, config.production);
   const landingPage = {
     sandbox: () => ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
     production: () => ApolloServerPluginLandingPageProductionDefault({ footer: false }),

@@ -78,16 +78,12 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
   ) as Middleware;
   // Security headers for a JSON API read by other origins. The strict CSP is
   // left off /graphql, where browsers get Apollo's landing page (CDN scripts).
+  const readByOtherOrigins = { crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false } as const;
   const headersForApi = helmet({
+    ...readByOtherOrigins,
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    crossOriginEmbedderPolicy: false,
   }) as Middleware;
-  const headersForGraphql = helmet({
-    contentSecurityPolicy: false,
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    crossOriginEmbedderPolicy: false,
-  }) as Middleware;
+  const headersForGraphql = helmet({ ...readByOtherOrigins, contentSecurityPolicy: false }) as Middleware;
   const jsonMiddleware = bodyParser.json({
     limit: config.bodyLimitBytes,
     type: ['application/json', 'application/graphql-response+json'],

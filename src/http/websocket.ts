@@ -14,7 +14,7 @@ import { authFromToken, createContext, type AppServices, type Auth } from '../co
 import { bearerToken } from '../auth/tokens.js';
 import { clientIp } from './handler.js';
 import { ErrorCode, badUserInput, isExpectedError } from '../errors.js';
-import { webSocketRules } from '../graphql/limits.js';
+import { allValidationRules, type Limits } from '../graphql/limits.js';
 
 export const CloseCode = {
   AccessTokenExpired: 4001,
@@ -49,13 +49,13 @@ export async function attachWebSocketServer(
   httpServer: Server,
   schema: GraphQLSchema,
   services: AppServices,
+  limits: Limits,
 ): Promise<WebSocketSide> {
   const { config, events } = services;
   // Messages over maxPayload close the socket (1009) before they are parsed.
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.webSocket.maxPayloadBytes });
   // The same operation limits as HTTP (depth, aliases, cost, tokens, one expensive field).
-  const rules = webSocketRules(config.operationLimits, config);
-  const parseOptions = { maxTokens: config.operationLimits.maxTokens };
+  const rules = allValidationRules(limits, config.introspection);
   const states = new Map<WebSocket, SocketState>();
 
   // Logout anywhere (any instance, once events cross instances) closes the
@@ -79,7 +79,7 @@ export async function attachWebSocketServer(
         }
         let document: DocumentNode;
         try {
-          document = parse(payload.query, parseOptions);
+          document = parse(payload.query, limits.parseOptions);
         } catch (error) {
           return [error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : badUserInput('Unparsable query')];
         }

@@ -90,7 +90,11 @@ async function pagesAfter(db: Db, authorIds: string[], limit: number, after: str
 /** Rows per author, newest first (SQL promises no order across UNION ALL parts). */
 function groupByAuthor(rows: MessageModel[]): Map<string, MessageModel[]> {
   const byAuthor = new Map<string, MessageModel[]>();
-  for (const row of rows) byAuthor.set(row.authorId, [...(byAuthor.get(row.authorId) ?? []), row]);
+  for (const row of rows) {
+    const list = byAuthor.get(row.authorId);
+    if (list) list.push(row);
+    else byAuthor.set(row.authorId, [row]);
+  }
   for (const list of byAuthor.values()) {
     list.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   }
