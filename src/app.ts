@@ -41,7 +41,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
     db: database.db,
     events: redis ? createRedisEventBus(redis, config.redis!.prefix, log) : createMemoryEventBus(),
-    passwords: new Passwords(config.bcryptRounds),
+    passwords: new Passwords(config.passwordHashing),
     rateLimits: createRateLimits(config.rateLimits, redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined),
     sessions: new SessionGuard(database.db, config.jwt.sessionCheckTtlSeconds),
   };
@@ -49,9 +49,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const stopGuard = await services.events.listen('SESSIONS_REVOKED', (event) => services.sessions.revoked(event));
 
   const schema = createSchema();
-  const httpServer = createServer();
+  // Node checks the header and request deadlines every
+  // connectionsCheckingInterval (30 s by default): check each second, so a
+  // client trickling its request is cut close to the deadline.
+  const httpServer = createServer({
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionsCheckingInterval: 1000,
+  });
   // Keep-alive sockets idle longer than a typical load balancer's timeout.
   httpServer.keepAliveTimeout = 65_000;
+  // A socket with no traffic at all for this long is closed (0 in Node: never).
+  httpServer.timeout = config.http.idleTimeoutMs;
   // One set of operation limits for both transports.
   const limits = operationLimits(config.operationLimits, config.production);
   const webSocket = await attachWebSocketServer(httpServer, schema, services, limits);
@@ -94,6 +103,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         await services.events.close();
         await redis?.close();
         await database.close();
+        await services.passwords.close(); // after the drain, so no hash is cut short
         log.info('stopped');
       })();
       return stopped;

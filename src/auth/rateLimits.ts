@@ -1,18 +1,43 @@
 // Brute-force limits on the expensive, credential-guessing operations.
 // Each call counts (not each HTTP request) and is counted before any bcrypt
 // work, so refused attempts cost almost nothing.
+//
+// Logins follow rate-limiter-flexible's "login endpoint protection" recipe:
+// failures are refused per (username, address), so a stranger cannot lock
+// someone out; per username alone they are only slowed down, past a much
+// higher threshold, so a guesser with many addresses still gets few guesses.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import { rateLimited } from '../errors.js';
 
-export type LimitName = 'loginPerIp' | 'loginPerUsername' | 'registerPerIp' | 'refreshPerIp';
+export type LimitName = 'loginPerIp' | 'registerPerIp' | 'refreshPerIp';
+
+/** Added per failure past `loginSlowAfter`, up to `loginMaxDelayMs`. */
+const LOGIN_DELAY_STEP_MS = 250;
 
 export interface RateLimits {
   /** Counts one attempt; throws RATE_LIMITED (with retryAfter) past the limit. */
   consume(limit: LimitName, key: string): Promise<void>;
-  /** Forgets a key's attempts (a successful login resets its username). */
-  reset(limit: LimitName, key: string): Promise<void>;
+  /**
+   * Counts one login attempt for a username (its normalised key) from an
+   * address. Throws RATE_LIMITED past `loginPerUsername` failures from that
+   * address; returns how long to wait before checking the password, which
+   * grows past `loginSlowAfter` failures from all addresses together.
+   */
+  countLogin(usernameKey: string, ip: string): Promise<{ delayMs: number }>;
+  /** A correct password: forgets the address's failures and un-counts this attempt. */
+  loginSucceeded(usernameKey: string, ip: string): Promise<void>;
+}
+
+/**
+ * Limiter keys are a short hash of the text, never the text itself: a key is
+ * held for the whole window, so its size must not depend on the client.
+ * 22 base64url characters = 132 bits, ample against collisions.
+ */
+export function limiterKey(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('base64url').slice(0, 22);
 }
 
 /**
@@ -32,21 +57,35 @@ export function createRateLimits(config: Config['rateLimits'], redis?: { client:
   };
   const limiters: Record<LimitName, RateLimiterAbstract> = {
     loginPerIp: make(config.loginPerIp, 'login_ip'),
-    loginPerUsername: make(config.loginPerUsername, 'login_user'),
     registerPerIp: make(config.registerPerIp, 'register_ip'),
     refreshPerIp: make(config.refreshPerIp, 'refresh_ip'),
   };
+  const loginPerUsernameAndIp = make(config.loginPerUsername, 'login_user_ip');
+  // Never refuses: `penalty` only counts, the count sets the delay.
+  const loginPerUsername = make(config.loginSlowAfter, 'login_user_slow');
+
+  const consume = async (limiter: RateLimiterAbstract, key: string) => {
+    try {
+      await limiter.consume(key);
+    } catch (result) {
+      if (result instanceof RateLimiterRes) throw rateLimited(result.msBeforeNext / 1000);
+      throw result;
+    }
+  };
+  const delayAfter = (failures: number) =>
+    Math.min(config.loginMaxDelayMs, Math.max(0, failures - config.loginSlowAfter) * LOGIN_DELAY_STEP_MS);
+
   return {
-    async consume(limit, key) {
-      try {
-        await limiters[limit].consume(key);
-      } catch (result) {
-        if (result instanceof RateLimiterRes) throw rateLimited(result.msBeforeNext / 1000);
-        throw result;
-      }
+    consume: (limit, key) => consume(limiters[limit], limiterKey(key)),
+    async countLogin(usernameKey, ip) {
+      // The pair first: attempts it refuses do not slow the username down for others.
+      await consume(loginPerUsernameAndIp, limiterKey(usernameKey, ip));
+      const { consumedPoints } = await loginPerUsername.penalty(limiterKey(usernameKey));
+      return { delayMs: delayAfter(consumedPoints) };
     },
-    async reset(limit, key) {
-      await limiters[limit].delete(key);
+    async loginSucceeded(usernameKey, ip) {
+      await loginPerUsernameAndIp.delete(limiterKey(usernameKey, ip));
+      await loginPerUsername.reward(limiterKey(usernameKey));
     },
   };
 }

@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Resolvers } from '../generated/graphql.js';
 import { unauthenticated } from '../errors.js';
-import { login, register } from '../users/service.js';
-import { normalizeUsername } from '../users/validation.js';
+import { INVALID_CREDENTIALS, login, register } from '../users/service.js';
+import { usernameKeyOrNull } from '../users/validation.js';
 import { requireViewer } from './viewer.js';
 import { revokeSessions, rotateRefreshToken, sessionOfRefreshToken } from './sessions.js';
 
@@ -16,11 +17,16 @@ export const authResolvers: Resolvers = {
       return register(ctx, input);
     },
     login: async (_parent, { input }, ctx) => {
-      const usernameKey = normalizeUsername(input.username).key;
+      // Shape first, before any normalising or keying: a name that no account
+      // can have (e.g. 100 kB that NFKC would expand 18-fold) is only counted
+      // per address, then answered like a wrong password.
+      const usernameKey = usernameKeyOrNull(input.username);
       await ctx.rateLimits.consume('loginPerIp', ctx.ip);
-      await ctx.rateLimits.consume('loginPerUsername', usernameKey);
-      const result = await login(ctx, input);
-      await ctx.rateLimits.reset('loginPerUsername', usernameKey);
+      if (usernameKey === null) throw unauthenticated(INVALID_CREDENTIALS);
+      const { delayMs } = await ctx.rateLimits.countLogin(usernameKey, ctx.ip);
+      if (delayMs > 0) await sleep(delayMs);
+      const result = await login(ctx, { usernameKey, password: input.password });
+      await ctx.rateLimits.loginSucceeded(usernameKey, ctx.ip);
       return result;
     },
     refreshToken: async (_parent, { refreshToken }, ctx) => {

@@ -9,7 +9,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.js';
 import type { EventPayloads } from '../pubsub/events.js';
 import type { AccessClaims } from './tokens.js';
-import { isSessionActive } from './sessions.js';
+import { activeSessionUser } from './sessions.js';
 
 interface Entry {
   userId: string;
@@ -17,22 +17,21 @@ interface Entry {
 }
 
 export class SessionGuard {
-  private readonly cache: LRUCache<string, Entry, string>;
+  private readonly cache: LRUCache<string, Entry>;
 
   constructor(db: Db, ttlSeconds: number) {
-    this.cache = new LRUCache<string, Entry, string>({
+    this.cache = new LRUCache<string, Entry>({
       max: 50_000,
       ttl: Math.max(1, ttlSeconds) * 1000,
-      // Concurrent requests of one session share one lookup.
-      fetchMethod: async (sessionId, _stale, { context: userId }) => ({
-        userId,
-        active: await isSessionActive(db, sessionId),
-      }),
+      // Concurrent requests of one session share one lookup. The user is the
+      // session's own, from the database, never the token's claim: a token
+      // naming another user with one's own session id is no one.
+      fetchMethod: async (sessionId) => (await activeSessionUser(db, sessionId)) ?? { userId: '', active: false },
     });
   }
 
   async isActive(claims: AccessClaims): Promise<boolean> {
-    const entry = await this.cache.fetch(claims.sessionId, { context: claims.userId });
+    const entry = await this.cache.fetch(claims.sessionId);
     return !!entry?.active && entry.userId === claims.userId;
   }
 

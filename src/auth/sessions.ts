@@ -133,8 +133,9 @@ export async function revokeSessions(
   return count;
 }
 
-/** True when the session exists and is neither revoked nor expired. */
-export async function isSessionActive(db: Db, sessionId: string): Promise<boolean> {
-  const session = await db.session.findUnique({ where: { id: sessionId }, select: { revokedAt: true, expiresAt: true } });
-  return !!session && !session.revokedAt && session.expiresAt > new Date();
+/** The session's user and whether it is active (neither revoked nor expired); null for an unknown session. */
+export async function activeSessionUser(db: Db, sessionId: string): Promise<{ userId: string; active: boolean } | null> {
+  const session = await db.session.findUnique({ where: { id: sessionId }, select: { userId: true, revokedAt: true, expiresAt: true } });
+  if (!session) return null;
+  return { userId: session.userId, active: !session.revokedAt && session.expiresAt > new Date() };
 }

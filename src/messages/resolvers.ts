@@ -5,7 +5,7 @@ import { notFound } from '../errors.js';
 import { parseId } from '../ids.js';
 import { fromMessageEvent, toMessageEvent, type EventPayloads } from '../pubsub/events.js';
 import { findUserByUsername } from '../users/service.js';
-import { normalizeUsername } from '../users/validation.js';
+import { usernameKeyOrNull } from '../users/validation.js';
 import type { Context } from '../context.js';
 import { encodeCursor, parsePageSize } from './cursor.js';
 import type { MessageModel } from './model.js';
@@ -62,14 +62,20 @@ export const messageResolvers: Resolvers = {
 
   Subscription: {
     messageCreated: {
-      subscribe: withFilter<EventPayloads['MESSAGE_CREATED'], { username?: string | null }, Context>(
-        (_parent, _args, ctx) => {
-          requireViewer(ctx!);
-          return ctx!.events.iterate('MESSAGE_CREATED');
-        },
-        (event, args) =>
-          !args?.username || normalizeUsername(event!.author.username).key === normalizeUsername(args.username).key,
-      ) as never,
+      // The username is checked and normalised once, here, not per event and
+      // subscriber. A name no account can have matches nothing (as
+      // messagesByUser answers an empty page for it).
+      subscribe: (_parent, args, ctx, info) => {
+        requireViewer(ctx);
+        const events = ctx.events.iterate('MESSAGE_CREATED');
+        if (args.username == null) return events as never;
+        const key = usernameKeyOrNull(args.username);
+        const byAuthor = withFilter<EventPayloads['MESSAGE_CREATED']>(
+          () => events,
+          (event) => key !== null && event!.author.username.toLowerCase() === key,
+        );
+        return byAuthor(undefined, args, ctx, info) as never;
+      },
       resolve: (event: EventPayloads['MESSAGE_CREATED']) => fromMessageEvent(event),
     },
     messageUpdated: {

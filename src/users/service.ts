@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { unauthenticated, usernameTaken } from '../errors.js';
 import { startSession, type TokenPair } from '../auth/sessions.js';
 import { publicUserFields, type UserModel } from './model.js';
-import { checkNewPassword, normalizeUsername, parseNewUsername } from './validation.js';
+import { checkNewPassword, parseNewUsername, usernameKeyOrNull } from './validation.js';
 
 type AuthResult = TokenPair & { user: UserModel };
 
@@ -33,22 +33,32 @@ export async function register(
   return { ...(await startSession(db, services.config.jwt, user.id)), user };
 }
 
-/** Same answer, in about the same time, for an unknown user and a wrong password. */
+/** The one answer to every failed login, whatever was wrong. */
+export const INVALID_CREDENTIALS = 'Invalid username or password';
+
+/**
+ * Same answer, in about the same time, for an unknown user and a wrong password.
+ * `usernameKey` is already normalised (usernameKeyOrNull): the caller counted
+ * the attempt under it.
+ */
 export async function login(
   services: Pick<AppServices, 'db' | 'config' | 'passwords'>,
-  input: { username: string; password: string },
+  input: { usernameKey: string; password: string },
 ): Promise<AuthResult> {
   const { db } = services;
   const found = await db.user.findUnique({
-    where: { usernameKey: normalizeUsername(input.username).key },
+    where: { usernameKey: input.usernameKey },
     select: { ...publicUserFields, passwordHash: true },
   });
   const ok = await services.passwords.verifyOrWaste(input.password, found?.passwordHash ?? null);
-  if (!found || !ok) throw unauthenticated('Invalid username or password');
+  if (!found || !ok) throw unauthenticated(INVALID_CREDENTIALS);
   const { passwordHash: _hash, ...user } = found;
   return { ...(await startSession(db, services.config.jwt, user.id)), user };
 }
 
-export function findUserByUsername(db: Db, username: string): Promise<UserModel | null> {
-  return db.user.findUnique({ where: { usernameKey: normalizeUsername(username).key }, select: publicUserFields });
+/** null for a name no account can have, without normalising over-long input. */
+export async function findUserByUsername(db: Db, username: string): Promise<UserModel | null> {
+  const key = usernameKeyOrNull(username);
+  if (key === null) return null;
+  return db.user.findUnique({ where: { usernameKey: key }, select: publicUserFields });
 }

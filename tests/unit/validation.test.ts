@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphQLError } from 'graphql';
 import { parseContent } from '../../src/messages/validation.js';
-import { checkNewPassword, normalizeUsername, parseNewUsername } from '../../src/users/validation.js';
+import { checkNewPassword, normalizeUsername, parseNewUsername, usernameKeyOrNull } from '../../src/users/validation.js';
 import { parseId } from '../../src/ids.js';
 
 const isBadInput = (error: unknown) => error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT';
@@ -26,6 +26,21 @@ test('usernames: allowed characters and lengths, NFKC folding, case-insensitive 
   for (const bad of ['ab', 'a'.repeat(33), 'white space', 'semi;colon', 'émile']) {
     assert.throws(() => parseNewUsername(bad), isBadInput, bad);
   }
+});
+
+test('usernameKeyOrNull: the lookup key, or null for a name no account can have (length checked before NFKC)', () => {
+  assert.equal(usernameKeyOrNull('Alice.B-1_'), 'alice.b-1_');
+  assert.equal(usernameKeyOrNull('ＡＬＩＣＥ'), 'alice');
+  // 32 allowed characters written with two UTF-16 units each: still valid.
+  const bold = '\u{1D41A}'.repeat(32);
+  assert.equal(bold.length, 64);
+  assert.equal(usernameKeyOrNull(bold), 'a'.repeat(32));
+  for (const bad of ['ab', 'a'.repeat(33), 'white space', 'émile', '', 'a'.repeat(65)]) assert.equal(usernameKeyOrNull(bad), null, bad);
+  // Refused without normalising: NFKC would make this 18 million characters.
+  const started = performance.now();
+  assert.equal(usernameKeyOrNull('\uFDFA'.repeat(1_000_000)), null);
+  assert.ok(performance.now() - started < 20, 'not normalised');
+  assert.throws(() => parseNewUsername('\uFDFA'.repeat(65)), isBadInput);
 });
 
 test('passwords: at least 8 characters, at most 72 bytes', () => {
