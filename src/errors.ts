@@ -10,6 +10,9 @@ export const ErrorCode = {
   USERNAME_TAKEN: 'USERNAME_TAKEN',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  // Apollo's codes for refusals before execution; the WebSocket side uses the same.
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
 } as const;
 
 const error = (code: string, message: string, extra: Record<string, unknown> = {}) =>
@@ -29,4 +32,31 @@ export const rateLimited = (retryAfterSeconds: number) =>
 /** Codes our own helpers and GraphQL/Apollo set deliberately: safe to show. */
 export function isExpectedError(code: unknown): boolean {
   return typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/** Longest quotation of client input in an error message. */
+const MAX_QUOTE_CHARS = 80;
+/** Longest message and most errors in one response: an error answer stays a few kB whatever the request. */
+export const MAX_ERROR_MESSAGE_CHARS = 1000;
+export const MAX_ERRORS_PER_RESPONSE = 10;
+
+/** A short, single-line excerpt of a client's value for an error message. */
+export function excerpt(value: unknown, max = MAX_QUOTE_CHARS): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value.slice(0, max + 1)) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** Cuts a message that may quote client input (field names, values) to a readable length. */
+export function boundMessage(message: string, max = MAX_ERROR_MESSAGE_CHARS): string {
+  return message.length > max ? `${message.slice(0, max)}…` : message;
+}
+
+/** "Did you mean …?" would reveal the schema when introspection is off (production). */
+export function hideSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, '').trim();
 }

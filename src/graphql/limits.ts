@@ -8,6 +8,9 @@ import {
   NoSchemaIntrospectionCustomRule,
   specifiedRules,
   type ASTVisitor,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type FragmentDefinitionNode,
   type ParseOptions,
   type SelectionSetNode,
@@ -16,6 +19,9 @@ import {
 } from 'graphql';
 import type { Config } from '../config.js';
 import { ErrorCode } from '../errors.js';
+import { MAX_PAGE_SIZE } from '../messages/cursor.js';
+import { estimateOperation, fragmentsOf } from './operationCost.js';
+import { coerceVariables } from './variables.js';
 
 export type OperationLimits = Config['operationLimits'];
 
@@ -33,7 +39,8 @@ export function operationLimits(limits: OperationLimits, production: boolean) {
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: limits.maxAliases },
     maxDirectives: { n: limits.maxDirectives },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
+    // Cost needs the variables' values: checkOperation below, after validation.
+    costLimit: { enabled: false },
     // Tokens are counted by graphql-js's own parser (parseOptions below), once.
     maxTokens: { enabled: false },
     // "Did you mean ...?" would reveal the schema when introspection is off.
@@ -44,8 +51,31 @@ export function operationLimits(limits: OperationLimits, production: boolean) {
     rules: [...protection.validationRules, expensiveFieldsRule(limits.maxExpensiveFields)],
     /** graphql-js stops parsing, early, at this many tokens. */
     parseOptions: { maxTokens: limits.maxTokens } satisfies ParseOptions,
+    /**
+     * After validation, before execution (both transports): the variables
+     * coerce (bounded errors), and with their values the operation stays under
+     * the cost and node limits. Returns the refusal, or the coerced variables.
+     */
+    checkOperation(
+      schema: GraphQLSchema,
+      document: DocumentNode,
+      operation: OperationDefinitionNode,
+      variables: Record<string, unknown> | null | undefined,
+    ): GraphQLError | null {
+      const coerced = coerceVariables(schema, operation, variables);
+      if (!coerced.ok) return coerced.error;
+      const { cost, nodes } = estimateOperation(schema, fragmentsOf(document), operation, coerced.values, { maxPageSize: MAX_PAGE_SIZE });
+      if (cost > limits.maxCost) return refusal(`Query Cost limit of ${limits.maxCost} exceeded, found ${cost}.`);
+      if (nodes > limits.maxNodes) {
+        return refusal(`Operation may return ${nodes} list items, over the limit of ${limits.maxNodes}: ask for smaller pages.`);
+      }
+      return null;
+    },
   };
 }
+
+const refusal = (message: string) =>
+  new GraphQLError(message, { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } });
 
 /** Every rule for a transport that validates by itself (WebSocket); Apollo adds the rest for HTTP. */
 export function allValidationRules(limits: Limits, introspection: boolean): ValidationRule[] {

@@ -12,7 +12,7 @@ import {
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
-import { ErrorCode, isExpectedError } from '../errors.js';
+import { ErrorCode, MAX_ERRORS_PER_RESPONSE, boundMessage, hideSuggestions, isExpectedError } from '../errors.js';
 import type { Limits } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 
@@ -43,14 +43,29 @@ export function createApollo(options: {
             }
           }
         },
-        // Lets a client quote the id of a failed request to support.
+        // Bounded (an error answer stays small whatever was sent), and an
+        // internal error carries the request id a client can quote to support.
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
-          response.body.singleResult.errors = response.body.singleResult.errors.map((error) =>
+          response.body.singleResult.errors = response.body.singleResult.errors.slice(0, MAX_ERRORS_PER_RESPONSE).map((error) =>
             error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR
               ? { ...error, extensions: { ...error.extensions, requestId: contextValue.requestId } }
               : error,
           );
+        },
+      };
+    },
+  };
+
+  // Variables and cost are checked with the operation's real values, after
+  // validation and before a resolver runs (the same check as the WebSocket side).
+  const checkOperation: ApolloServerPlugin<GraphQLContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return; // Apollo answers that itself
+          const problem = limits.checkOperation(schema, document, operation, request.variables);
+          if (problem) throw new GraphQLError(problem.message, { extensions: { ...problem.extensions, http: { status: 400 } } });
         },
       };
     },
@@ -83,6 +98,7 @@ export function createApollo(options: {
       landingPage,
       // graphql-armor is typed against the CommonJS build of @apollo/server; same objects.
       ...(limits.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]),
+      checkOperation,
       logUnexpectedErrors,
     ],
   });
@@ -92,7 +108,9 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, production:
   const original = unwrapResolverError(error);
   const code = original instanceof GraphQLError ? original.extensions.code : undefined;
   if (isExpectedError(code) || !production) {
-    return code === undefined ? { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } } : formatted;
+    const message = boundMessage(production ? hideSuggestions(formatted.message) : formatted.message);
+    const extensions = code === undefined ? { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } : formatted.extensions;
+    return { ...formatted, message, extensions };
   }
   return {
     message: 'Internal server error',

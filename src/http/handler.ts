@@ -5,10 +5,16 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import bodyParser from 'body-parser';
 import cors from 'cors';
 import helmet from 'helmet';
-import type { Config } from '../config.js';
 import { authFromToken, createContext, type AppServices } from '../context.js';
 import { bearerToken } from '../auth/tokens.js';
 import { newRequestId, type GraphQLContext } from './apollo.js';
+import { addressKey, clientIp } from './clientAddress.js';
+import { exceedsJsonDepth } from './jsonDepth.js';
+
+/** Thrown from body-parser's verify step, which runs before JSON.parse. */
+class JsonTooDeep extends Error {
+  readonly status = 400;
+}
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
@@ -42,20 +48,6 @@ function readinessReport(state: Readiness): { status: number; body: Record<strin
   return { status: 200, body: { status: state.redis === false ? 'degraded' : 'ready', ...checks } };
 }
 
-/**
- * The client address rate limits count by. Behind one trusted proxy
- * (TRUST_PROXY=true), the last X-Forwarded-For entry is the one that proxy
- * added; earlier entries come from the client and could be forged.
- */
-export function clientIp(config: Config, req: IncomingMessage): string {
-  if (config.trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').at(-1)?.trim();
-    if (last) return last;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
@@ -87,6 +79,9 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
   const jsonMiddleware = bodyParser.json({
     limit: config.bodyLimitBytes,
     type: ['application/json', 'application/graphql-response+json'],
+    verify: (_req, _res, raw) => {
+      if (exceedsJsonDepth(raw, config.jsonMaxDepth)) throw new JsonTooDeep();
+    },
   }) as Middleware;
 
   async function graphql(req: IncomingMessage, res: ServerResponse, search: string, requestId: string) {
@@ -96,6 +91,7 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
       await run(jsonMiddleware, req, res);
     } catch (error) {
       const status = (error as { status?: number }).status ?? 400;
+      if (error instanceof JsonTooDeep) return sendHttpError(res, 400, 'BAD_REQUEST', `JSON nested deeper than ${config.jsonMaxDepth} levels`);
       if (status === 413) return sendHttpError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body larger than ${config.bodyLimitBytes} bytes`);
       return sendHttpError(res, status, 'BAD_REQUEST', 'Malformed request body: expected JSON');
     }
@@ -112,7 +108,7 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
       },
       context: async () => {
         const auth = await authFromToken(services, bearerToken(req.headers.authorization));
-        return { ...createContext(services, auth, clientIp(config, req)), requestId };
+        return { ...createContext(services, auth, addressKey(clientIp(config, req))), requestId };
       },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -4,22 +4,29 @@
 //   4001  access token expired        -> reconnect with a fresh token
 //   4002  session revoked (logout)    -> log in again
 //   4401  invalid token at connect    -> do not retry with the same token
+//   4400  message JSON nested deeper than JSON_MAX_DEPTH
+//   4429  too many connections from this address or for this user
+//   4003  anonymous connection idle for WS_ANONYMOUS_IDLE_TIMEOUT
 // 4001/4002 are not in graphql-ws's list of fatal codes, so its client retries
 // by itself and calls a `connectionParams` function again for a fresh token.
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { authFromToken, createContext, type AppServices, type Auth } from '../context.js';
-import { bearerToken } from '../auth/tokens.js';
-import { clientIp } from './handler.js';
-import { ErrorCode, badUserInput, isExpectedError } from '../errors.js';
+import { bearerToken, type AccessClaims } from '../auth/tokens.js';
+import { addressKey, clientIp } from './clientAddress.js';
+import { exceedsJsonDepth } from './jsonDepth.js';
+import { ErrorCode, MAX_ERRORS_PER_RESPONSE, badUserInput, boundMessage, hideSuggestions, isExpectedError, unauthenticated } from '../errors.js';
 import { allValidationRules, type Limits } from '../graphql/limits.js';
 
 export const CloseCode = {
   AccessTokenExpired: 4001,
   SessionRevoked: 4002,
   Unauthorized: 4401,
+  BadRequest: 4400,
+  TooManyConnections: 4429,
+  AnonymousIdle: 4003,
   ServerShuttingDown: 1001,
 } as const;
 
@@ -32,9 +39,9 @@ const REFUSALS: Record<'expired' | 'invalid' | 'revoked', [number, string]> = {
 
 interface SocketState {
   auth: Auth;
-  userId?: string;
-  sessionId?: string;
-  expiryTimer?: NodeJS.Timeout;
+  claims?: AccessClaims;
+  /** Expiry of the access token, periodic session check, or anonymous idle close. */
+  timers: NodeJS.Timeout[];
 }
 
 /** setTimeout's ceiling (~24.8 days). */
@@ -52,45 +59,83 @@ export async function attachWebSocketServer(
   limits: Limits,
 ): Promise<WebSocketSide> {
   const { config, events } = services;
+  const ws = config.webSocket;
   // Messages over maxPayload close the socket (1009) before they are parsed.
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.webSocket.maxPayloadBytes });
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: ws.maxPayloadBytes });
   // The same operation limits as HTTP (depth, aliases, cost, tokens, one expensive field).
   const rules = allValidationRules(limits, config.introspection);
   const states = new Map<WebSocket, SocketState>();
+  const perAddress = new Counter();
+  const perUser = new Counter();
 
   // Logout anywhere (any instance, once events cross instances) closes the
   // sockets of the revoked sessions.
   const stopListening = await events.listen('SESSIONS_REVOKED', ({ userId, sessionIds }) => {
     for (const [socket, state] of states) {
-      if (state.userId !== userId) continue;
-      if (sessionIds === 'all' || (state.sessionId && sessionIds.includes(state.sessionId))) {
+      if (state.claims?.userId !== userId) continue;
+      if (sessionIds === 'all' || sessionIds.includes(state.claims.sessionId)) {
         socket.close(CloseCode.SessionRevoked, 'Session revoked');
       }
     }
   });
 
+  // Registered before graphql-ws's own listener, so it sees every socket and
+  // message first.
+  wss.on('connection', (socket, request) => {
+    const address = addressKey(clientIp(config, request));
+    if (perAddress.add(address) > ws.maxConnectionsPerIp) {
+      socket.close(CloseCode.TooManyConnections, 'Too many connections from this address');
+    }
+    socket.once('close', () => perAddress.remove(address));
+    // graphql-ws JSON.parses every message; a deeply nested one is refused
+    // before that, from the raw bytes. (ws hands a Buffer for text frames.)
+    const emit = socket.emit.bind(socket);
+    socket.emit = (event: string | symbol, ...args: unknown[]) => {
+      if (event === 'message' && Buffer.isBuffer(args[0]) && exceedsJsonDepth(args[0], config.jsonMaxDepth)) {
+        socket.close(CloseCode.BadRequest, `JSON nested deeper than ${config.jsonMaxDepth} levels`);
+        return true;
+      }
+      return emit(event, ...args);
+    };
+  });
+
+  /** Closes the socket with 4002 when its session ended and the revocation event was missed. */
+  async function sessionStillActive(socket: WebSocket, claims: AccessClaims): Promise<boolean> {
+    if (await services.sessions.isActive(claims)) return true;
+    socket.close(CloseCode.SessionRevoked, 'Session revoked');
+    return false;
+  }
+
   const server = useServer<Record<string, unknown> | undefined, { state: SocketState }>(
     {
       schema,
-      connectionInitWaitTimeout: config.webSocket.initTimeoutMs,
-      onSubscribe: (ctx, _id, payload) => {
-        if (Object.keys(ctx.subscriptions).length >= config.webSocket.maxSubscriptions) {
-          return [badUserInput(`At most ${config.webSocket.maxSubscriptions} subscriptions per connection`)];
+      connectionInitWaitTimeout: ws.initTimeoutMs,
+      onSubscribe: async (ctx, id, payload) => {
+        const state = ctx.extra.state;
+        // graphql-ws registers this id before calling us: count the others.
+        if (Object.keys(ctx.subscriptions).filter((other) => other !== id).length >= ws.maxSubscriptions) {
+          return [badUserInput(`At most ${ws.maxSubscriptions} subscriptions per connection`)];
+        }
+        if (state?.claims && !(await sessionStillActive(ctx.extra.socket, state.claims))) {
+          return [unauthenticated('Session ended (logged out)')];
         }
         let document: DocumentNode;
         try {
           document = parse(payload.query, limits.parseOptions);
         } catch (error) {
-          return [error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : badUserInput('Unparsable query')];
+          return [error instanceof GraphQLError ? withCode(error, ErrorCode.GRAPHQL_PARSE_FAILED) : badUserInput('Unparsable query')];
         }
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        if (errors.length > 0) return errors.slice(0, MAX_ERRORS_PER_RESPONSE).map((error) => withCode(error, ErrorCode.GRAPHQL_VALIDATION_FAILED));
+        const operation = getOperationAST(document, payload.operationName);
+        const problem = operation && limits.checkOperation(schema, document, operation, payload.variables);
+        if (problem) return [problem];
         return {
           schema,
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: createContext(services, ctx.extra.state?.auth ?? { kind: 'anonymous' }, clientIp(config, ctx.extra.request)),
+          contextValue: createContext(services, state?.auth ?? { kind: 'anonymous' }, addressKey(clientIp(config, ctx.extra.request))),
         };
       },
       onConnect: async (ctx) => {
@@ -98,7 +143,7 @@ export async function attachWebSocketServer(
         const token = bearerToken(params.authorization ?? params.Authorization);
         const auth = await authFromToken(services, token);
         const { socket } = ctx.extra;
-        const state: SocketState = { auth };
+        const state: SocketState = { auth, timers: [] };
         if (auth.kind === 'invalid') {
           const [code, reason] = REFUSALS[auth.reason];
           socket.close(code, reason);
@@ -106,29 +151,39 @@ export async function attachWebSocketServer(
         }
         if (auth.kind === 'viewer') {
           const { claims } = auth;
-          state.userId = claims.userId;
-          state.sessionId = claims.sessionId;
+          if (perUser.add(claims.userId) > ws.maxConnectionsPerUser) {
+            perUser.remove(claims.userId);
+            socket.close(CloseCode.TooManyConnections, 'Too many connections for this user');
+            return false;
+          }
+          state.claims = claims;
           const msLeft = Math.min(claims.expiresAt.getTime() - Date.now(), MAX_TIMER_MS);
-          state.expiryTimer = setTimeout(
-            () => socket.close(CloseCode.AccessTokenExpired, 'Access token expired'),
-            Math.max(0, msLeft),
+          state.timers.push(
+            setTimeout(() => socket.close(CloseCode.AccessTokenExpired, 'Access token expired'), Math.max(0, msLeft)),
+            // Revocations normally arrive as events; this catches a missed one
+            // (Redis away during a logout) within SESSION_CHECK_TTL.
+            setInterval(() => sessionStillActive(socket, claims).catch((error: unknown) => services.log.warn({ err: error }, 'session check failed')), Math.max(1, config.jwt.sessionCheckTtlSeconds) * 1000),
           );
+        } else {
+          // Anonymous connections are accepted (each subscription then answers
+          // UNAUTHENTICATED, which tells the client what is wrong), but they
+          // can hold no subscription, so they are not kept open for long.
+          state.timers.push(setTimeout(() => socket.close(CloseCode.AnonymousIdle, 'Idle anonymous connection'), ws.anonymousIdleTimeoutMs));
         }
-        // Anonymous connections are accepted; each subscription then
-        // answers UNAUTHENTICATED, which tells the client what is wrong.
         states.set(socket, state);
         ctx.extra.state = state;
         return true;
       },
-      // Same rule as HTTP: unexpected errors are logged, and masked in production.
+      // Same rule as HTTP: unexpected errors are logged, and masked in
+      // production; every error is bounded in size and number.
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!('errors' in result) || !result.errors) return;
-        const errors = result.errors.map((error) => {
-          if (isExpectedError(error.extensions?.code)) return error;
+        const errors = result.errors.slice(0, MAX_ERRORS_PER_RESPONSE).map((error) => {
+          if (isExpectedError(error.extensions?.code)) return bounded(error);
           services.log.error({ err: error.originalError ?? error }, 'unexpected error in subscription');
           return config.production
             ? new GraphQLError('Internal server error', { path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })
-            : error;
+            : bounded(error);
         });
         return { ...result, errors };
       },
@@ -139,12 +194,22 @@ export async function attachWebSocketServer(
   );
 
   /** The codes Apollo gives the same refusals over HTTP, so clients see one behaviour. */
-  function withCode(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): GraphQLError {
-    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
+  function withCode(error: GraphQLError, code: string): GraphQLError {
+    return bounded(error, { code });
+  }
+
+  /** A copy with a bounded message, without suggestions in production. */
+  function bounded(error: GraphQLError, extensions = error.extensions): GraphQLError {
+    const message = boundMessage(config.production ? hideSuggestions(error.message) : error.message);
+    if (message === error.message && extensions === error.extensions) return error;
+    return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
   }
 
   function forget(extra: Extra & Partial<{ state: SocketState }>) {
-    clearTimeout(extra.state?.expiryTimer);
+    const state = extra.state;
+    if (!state || !states.has(extra.socket)) return;
+    for (const timer of state.timers) clearTimeout(timer);
+    if (state.claims) perUser.remove(state.claims.userId);
     states.delete(extra.socket);
   }
 
@@ -156,4 +221,22 @@ export async function attachWebSocketServer(
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Open connections per key (address or user). */
+class Counter {
+  private readonly counts = new Map<string, number>();
+
+  /** Adds one and returns the new count. */
+  add(key: string): number {
+    const count = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, count);
+    return count;
+  }
+
+  remove(key: string): void {
+    const count = (this.counts.get(key) ?? 0) - 1;
+    if (count > 0) this.counts.set(key, count);
+    else this.counts.delete(key);
+  }
 }

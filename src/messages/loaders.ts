@@ -66,14 +66,23 @@ export function createMessageLoaders(db: Db): MessageLoaders {
  * Plain SQL that SQLite and PostgreSQL both run.
  */
 async function firstPages(db: Db, authorIds: string[], limit: number): Promise<Map<string, MessageModel[]>> {
+  // SQLite allows at most 500 terms in one compound SELECT.
+  const chunks: string[][] = [];
+  for (let i = 0; i < authorIds.length; i += AUTHORS_PER_QUERY) chunks.push(authorIds.slice(i, i + AUTHORS_PER_QUERY));
+  const rows = (await Promise.all(chunks.map((chunk) => firstPagesOf(db, chunk, limit)))).flat();
+  return groupByAuthor(rows);
+}
+
+const AUTHORS_PER_QUERY = 250;
+
+function firstPagesOf(db: Db, authorIds: string[], limit: number): Promise<MessageModel[]> {
   const perAuthor = authorIds.map(
     (authorId, i) => Prisma.sql`SELECT * FROM (
       SELECT "id", "content", "authorId", "createdAt", "updatedAt", "edited" FROM "Message"
       WHERE "authorId" = ${authorId} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}
     ) AS ${Prisma.raw(`"a${i}"`)}`,
   );
-  const rows = await db.$queryRaw<MessageModel[]>`${Prisma.join(perAuthor, ' UNION ALL ')}`;
-  return groupByAuthor(rows);
+  return db.$queryRaw<MessageModel[]>`${Prisma.join(perAuthor, ' UNION ALL ')}`;
 }
 
 /** Pages after a cursor: a cursor belongs to one author's list, so this is normally one author. */
