@@ -3,7 +3,8 @@
 // fresh SQLite file, signs a user in, then for each shape sends 200 requests
 // at once while a normal `me` query runs every 100 ms, and prints the answer
 // size, the server's peak RSS and the slowest normal answer. Run it against
-// another checkout with HOSTILE_PROJECT=<dir> (its dist/ built) to compare.
+// another checkout with HOSTILE_PROJECT=<dir> (its dist/ built) to compare;
+// HOSTILE_ONLY=<start of a shape's name> and HOSTILE_CONCURRENCY=<n> narrow a run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,7 +61,9 @@ async function main() {
     console.log(`project: ${project}; ${concurrency} concurrent requests per shape; RSS at rest ${rssOf(child.pid!).toFixed(0)} MB\n`);
     console.log('| shape | status | answer bytes | peak RSS (MB) | slowest `me` during (ms) | wall (s) |');
     console.log('| --- | --- | ---: | ---: | ---: | ---: |');
+    const only = process.env.HOSTILE_ONLY;
     for (const [name, shape] of Object.entries(shapes)) {
+      if (only && !name.startsWith(only)) continue;
       const body = shape(token);
       let peak = rssOf(child.pid!);
       let slowest = 0;
