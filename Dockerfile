@@ -57,7 +57,7 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # Read at run time: schema.graphql (dist/graphql/schema.js -> ../../schema.graphql)
-# and prisma/migrations (applied at start by dist/db/migrate.js).
+# and prisma/migrations (applied at start by dist/db/sqlite.js).
 COPY package.json schema.graphql ./
 COPY prisma ./prisma
 

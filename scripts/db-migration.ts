@@ -20,9 +20,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { applySqliteMigrations, defaultMigrationsDir, defaultSchemaPath } from '../src/db/migrate.js';
+import { defaultMigrationsDir, defaultSchemaPath } from '../src/db/migrations.js';
 import { applyPostgresMigrations, defaultPostgresMigrationsDir, parsePostgresUrl, postgresAdapter } from '../src/db/postgresql.js';
-import { diffDatabaseToSchema, isEmptyMigration, readSchemaFile } from '../src/db/schemaEngine.js';
+import { applySqliteMigrations } from '../src/db/sqlite.js';
+import { diffDatabaseToSchema, isEmptyMigration, readSchemaFile } from './schema-engine.js';
 
 const MIGRATION_POSTGRES_URL = process.env.MIGRATION_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 

@@ -1,12 +1,13 @@
-// `npm test`: the whole suite on embedded SQLite, then the integration suite
-// again on PostgreSQL (a fresh schema per test server) when one is reachable.
+// `npm test`: the suite on embedded SQLite, then again on PostgreSQL (a fresh
+// schema per test server) when one is reachable. MATRIX below says which
+// folders of tests/ run in which pass.
 //
 //   TEST_POSTGRES_URL   PostgreSQL for the second run (default postgresql://postgres@127.0.0.1:5432/test)
 //   REQUIRE_POSTGRES=1  fail instead of skipping when PostgreSQL is unreachable (CI sets it)
 //   REQUIRE_REDIS=1     the scale-out tests fail instead of skipping without Redis (CI sets it)
 //   TEST_ONLY=sqlite|postgresql   run one side only
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import pg from 'pg';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -17,17 +18,35 @@ const files = (dir: string) =>
     .sort()
     .map((name) => `${dir}/${name}`);
 
-/** Files that only make sense on PostgreSQL (several instances share one database). */
-const POSTGRES_ONLY = ['tests/postgresql.test.ts', 'tests/scale-out.test.ts'];
-/** Files about SQLite itself, or with nothing database-specific (run once). */
-const SQLITE_ONLY = ['tests/db.test.ts', 'tests/contract.test.ts', 'tests/deployment.test.ts'];
+/**
+ * The test matrix: which folders of tests/ run on which database. A folder is
+ * named for where its files run:
+ *
+ *   api/         the server end to end (HTTP, WebSocket, processes): both databases
+ *   security/    the limits must hold whatever the database: both
+ *   postgresql/  PostgreSQL itself, and several instances sharing one database: PostgreSQL only
+ *   sqlite/      SQLite itself (its migration runner, the schema engine on SQLite files): SQLite only
+ *   unit/        pure logic, no database: once (in the SQLite pass)
+ *   once/        nothing database-specific (schema contract, deployment files): once (in the SQLite pass)
+ *
+ * A test file outside these folders would never run: the run fails instead.
+ */
+const MATRIX = {
+  sqlite: ['api', 'security', 'sqlite', 'unit', 'once'],
+  postgresql: ['api', 'security', 'postgresql'],
+} as const;
 
-const all = files('tests');
-const runs = [
-  { name: 'sqlite', files: [...all.filter((f) => !POSTGRES_ONLY.includes(f)), ...files('tests/unit'), ...files('tests/security')] },
-  // The security suite runs on both: its limits must hold whatever the database.
-  { name: 'postgresql', files: [...all.filter((f) => !SQLITE_ONLY.includes(f)), ...files('tests/security')] },
-] as const;
+const runs = Object.entries(MATRIX).map(([name, folders]) => ({
+  name,
+  files: folders.flatMap((folder) => files(`tests/${folder}`)),
+}));
+
+const inMatrix = new Set<string>(Object.values(MATRIX).flat());
+const unmatched = readdirSync('tests').flatMap((entry) => {
+  const isDir = statSync(`tests/${entry}`).isDirectory();
+  if (isDir) return inMatrix.has(entry) || files(`tests/${entry}`).length === 0 ? [] : [`tests/${entry}/`];
+  return entry.endsWith('.test.ts') ? [`tests/${entry}`] : [];
+});
 
 interface Summary {
   pass: number;
@@ -71,6 +90,11 @@ const only = process.env.TEST_ONLY;
 const totals: Summary = { pass: 0, fail: 0, skipped: 0 };
 const lines: string[] = [];
 let failed = false;
+
+if (unmatched.length > 0) {
+  lines.push(`not in the test matrix (MATRIX in scripts/test.ts), so never run: ${unmatched.join(', ')}`);
+  failed = true;
+}
 
 for (const run of runs) {
   if (only && only !== run.name) continue;

@@ -9,8 +9,8 @@ import { createMemoryEventBus } from './pubsub/memory.js';
 import { connectRedis, createRedisEventBus } from './pubsub/redis.js';
 import { Passwords } from './auth/passwords.js';
 import { createRateLimits } from './auth/rateLimits.js';
-import { SessionGuard } from './auth/sessionGuard.js';
-import type { AppServices } from './context.js';
+import { ActiveSessions } from './auth/activeSessions.js';
+import type { AppEvents, AppServices } from './context.js';
 import { createSchema } from './graphql/schema.js';
 import { operationLimits } from './graphql/limits.js';
 import { createApollo } from './http/apollo.js';
@@ -40,13 +40,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     config,
     log,
     db: database.db,
-    events: redis ? createRedisEventBus(redis, config.redis!.prefix, log) : createMemoryEventBus(),
+    events: redis ? createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>(),
     passwords: new Passwords(config.passwordHashing),
     rateLimits: createRateLimits(config.rateLimits, redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined),
-    sessions: new SessionGuard(database.db, config.jwt.sessionCheckTtlSeconds),
+    activeSessions: new ActiveSessions(database.db, config.jwt.sessionCheckTtlSeconds),
   };
   // Logouts anywhere end this instance's cached sessions at once.
-  const stopGuard = await services.events.listen('SESSIONS_REVOKED', (event) => services.sessions.revoked(event));
+  const stopRevocations = await services.events.listen('SESSIONS_REVOKED', (event) => services.activeSessions.revoked(event));
 
   const schema = createSchema();
   // Node checks the header and request deadlines every
@@ -99,7 +99,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         stopping = true;
         if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         await apollo.stop(); // drains HTTP (in-flight requests finish), then closes sockets
-        await stopGuard();
+        await stopRevocations();
         await services.events.close();
         await redis?.close();
         await database.close();

@@ -10,11 +10,24 @@ import { unauthenticated } from '../errors.js';
 import type { EventBus } from '../pubsub/events.js';
 import { publicUserFields, type UserModel } from '../users/model.js';
 import { createAccessToken, hashRefreshToken, newRefreshToken, sealToken, unsealToken, type JwtSettings } from './tokens.js';
+import { requireViewer, type Auth } from './viewer.js';
+
+/** The event this module publishes: sessions that must stop working now (logout, refresh-token reuse). */
+export interface SessionEvents {
+  SESSIONS_REVOKED: { userId: string; sessionIds: string[] | 'all' };
+}
 
 export interface SessionSettings extends JwtSettings {
   refreshTtlSeconds: number;
   /** How long a just-rotated refresh token still yields its successor (0: never). */
   refreshGraceSeconds: number;
+}
+
+/** What the session functions need. */
+export interface SessionDeps {
+  db: Db;
+  events: EventBus<SessionEvents>;
+  config: { jwt: SessionSettings };
 }
 
 export interface TokenPair {
@@ -30,7 +43,7 @@ async function issuePair(jwt: SessionSettings, userId: string, sessionId: string
   return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt };
 }
 
-export async function startSession(db: Db, jwt: SessionSettings, userId: string): Promise<TokenPair> {
+export async function startSession({ db, config: { jwt } }: Pick<SessionDeps, 'db' | 'config'>, userId: string): Promise<TokenPair> {
   const sessionId = randomUUID();
   const refreshToken = newRefreshToken();
   const now = new Date();
@@ -47,12 +60,8 @@ export async function startSession(db: Db, jwt: SessionSettings, userId: string)
 }
 
 /** Exchanges a refresh token for a new pair; the presented token stops working. */
-export async function rotateRefreshToken(
-  db: Db,
-  events: EventBus,
-  jwt: SessionSettings,
-  refreshToken: string,
-): Promise<TokenPair & { user: UserModel }> {
+export async function rotateRefreshToken(deps: SessionDeps, refreshToken: string): Promise<TokenPair & { user: UserModel }> {
+  const { db, config: { jwt } } = deps;
   const tokenHash = hashRefreshToken(refreshToken);
   const load = () =>
     db.refreshToken.findUnique({
@@ -90,7 +99,7 @@ export async function rotateRefreshToken(
   const used = stored.usedAt ? stored : await load();
   const successor = used ? await graceSuccessor(db, jwt, used, now) : null;
   if (successor) return { ...(await issuePair(jwt, session.userId, session.id, successor)), user: session.user };
-  await revokeSessions(db, events, session.userId, [session.id]);
+  await revokeSessions(deps, session.userId, [session.id]);
   throw invalidRefreshToken();
 }
 
@@ -109,8 +118,33 @@ async function graceSuccessor(
   return next && !next.usedAt ? successor : null;
 }
 
+/**
+ * Ends sessions: all of the viewer's (allSessions), the one of a refresh token
+ * (holding it is the proof: no access token needed; false when unknown), or
+ * else the current one of the access token.
+ */
+export async function logout(
+  deps: Pick<SessionDeps, 'db' | 'events'>,
+  auth: Auth,
+  args: { refreshToken?: string | null; allSessions?: boolean | null },
+): Promise<boolean> {
+  if (args.allSessions) {
+    await revokeSessions(deps, requireViewer({ auth }).userId, 'all');
+    return true;
+  }
+  if (args.refreshToken) {
+    const session = await sessionOfRefreshToken(deps.db, args.refreshToken);
+    if (!session) return false;
+    if (!session.revokedAt) await revokeSessions(deps, session.userId, [session.id]);
+    return true;
+  }
+  if (auth.kind !== 'viewer') throw unauthenticated('Pass a refresh token or an access token to log out');
+  await revokeSessions(deps, auth.claims.userId, [auth.claims.sessionId]);
+  return true;
+}
+
 /** The session a refresh token belongs to, if the token is known. */
-export async function sessionOfRefreshToken(db: Db, refreshToken: string) {
+async function sessionOfRefreshToken(db: Db, refreshToken: string) {
   const stored = await db.refreshToken.findUnique({
     where: { tokenHash: hashRefreshToken(refreshToken) },
     select: { session: { select: { id: true, userId: true, revokedAt: true } } },
@@ -120,8 +154,7 @@ export async function sessionOfRefreshToken(db: Db, refreshToken: string) {
 
 /** Revokes sessions (all of the user's with 'all') and tells live sockets. */
 export async function revokeSessions(
-  db: Db,
-  events: EventBus,
+  { db, events }: Pick<SessionDeps, 'db' | 'events'>,
   userId: string,
   sessionIds: string[] | 'all',
 ): Promise<number> {
@@ -134,7 +167,7 @@ export async function revokeSessions(
 }
 
 /** The session's user and whether it is active (neither revoked nor expired); null for an unknown session. */
-export async function activeSessionUser(db: Db, sessionId: string): Promise<{ userId: string; active: boolean } | null> {
+export async function activeSessionUser({ db }: Pick<SessionDeps, 'db'>, sessionId: string): Promise<{ userId: string; active: boolean } | null> {
   const session = await db.session.findUnique({ where: { id: sessionId }, select: { userId: true, revokedAt: true, expiresAt: true } });
   if (!session) return null;
   return { userId: session.userId, active: !session.revokedAt && session.expiresAt > new Date() };

@@ -1,6 +1,29 @@
-import type { Context } from '../context.js';
+// Who is calling: the access token turned into a viewer once per request (or
+// once per WebSocket), and the one authentication rule resolvers apply.
 import { unauthenticated } from '../errors.js';
-import type { AccessClaims } from './tokens.js';
+import { verifyAccessToken, type AccessClaims, type JwtSettings } from './tokens.js';
+
+/** The caller as the access token describes it. */
+export type Auth =
+  | { kind: 'anonymous' }
+  | { kind: 'invalid'; reason: 'expired' | 'invalid' | 'revoked' }
+  | { kind: 'viewer'; claims: AccessClaims };
+
+/** What turning a token into a viewer needs. */
+export interface ViewerDeps {
+  config: { jwt: JwtSettings };
+  /** The per-instance session cache (activeSessions.ts). */
+  activeSessions: { isActive(claims: AccessClaims): Promise<boolean> };
+}
+
+/** A valid signature is not enough: the token's session must not have ended (logout). */
+export async function authFromToken(deps: ViewerDeps, token: string | null): Promise<Auth> {
+  if (token === null) return { kind: 'anonymous' };
+  const result = await verifyAccessToken(deps.config.jwt, token);
+  if (!result.ok) return { kind: 'invalid', reason: result.reason };
+  if (!(await deps.activeSessions.isActive(result.claims))) return { kind: 'invalid', reason: 'revoked' };
+  return { kind: 'viewer', claims: result.claims };
+}
 
 const INVALID_TOKEN_MESSAGES = {
   expired: 'Access token expired',
@@ -9,7 +32,7 @@ const INVALID_TOKEN_MESSAGES = {
 } as const;
 
 /** The one authentication rule: a valid, unexpired access token. */
-export function requireViewer(ctx: Pick<Context, 'auth'>): AccessClaims {
+export function requireViewer(ctx: { auth: Auth }): AccessClaims {
   switch (ctx.auth.kind) {
     case 'viewer':
       return ctx.auth.claims;

@@ -30,8 +30,6 @@ interface ClientOptions {
   log: Array<{ emit: 'event'; level: 'query' }>;
 }
 
-const SQLITE_BUSY_TIMEOUT_MS = 10_000;
-
 export async function openDatabase(config: Config, log: Logger, options: DatabaseOptions = {}): Promise<Database> {
   const logMigrations = (applied: string[]) => {
     if (applied.length > 0) log.info({ migrations: applied }, 'applied database migrations');
@@ -41,7 +39,7 @@ export async function openDatabase(config: Config, log: Logger, options: Databas
   if (config.database.provider === 'sqlite') {
     const file = resolve(config.database.file);
     mkdirSync(dirname(file), { recursive: true });
-    const { applySqliteMigrations } = await import('./migrate.js');
+    const { applySqliteMigrations, SQLITE_BUSY_TIMEOUT_MS } = await import('./sqlite.js');
     logMigrations(applySqliteMigrations(file));
     const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
     const { PrismaClient } = await import('../generated/prisma/client.js');

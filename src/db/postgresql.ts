@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { pendingMigrations, readMigrations, type Log, type MigrationRecord } from './migrate.js';
+import { pendingMigrations, readMigrations, type Log, type MigrationRecord } from './migrations.js';
 
 export interface PostgresTarget {
   /** The URL without Prisma's `schema` parameter (pg does not know it). */

@@ -19,7 +19,7 @@ import {
 } from 'graphql';
 import type { Config } from '../config.js';
 import { ErrorCode } from '../errors.js';
-import { MAX_PAGE_SIZE } from '../messages/cursor.js';
+import { MAX_PAGE_SIZE } from '../pagination.js';
 import { estimateOperation, fragmentsOf } from './operationCost.js';
 import { coerceVariables } from './variables.js';
 

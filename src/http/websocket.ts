@@ -13,7 +13,8 @@ import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { authFromToken, createContext, type AppServices, type Auth } from '../context.js';
+import { createContext, type AppServices } from '../context.js';
+import { authFromToken, type Auth } from '../auth/viewer.js';
 import { bearerToken, type AccessClaims } from '../auth/tokens.js';
 import { addressKey, clientIp } from './clientAddress.js';
 import { exceedsJsonDepth } from './jsonDepth.js';
@@ -101,7 +102,7 @@ export async function attachWebSocketServer(
 
   /** Closes the socket with 4002 when its session ended and the revocation event was missed. */
   async function sessionStillActive(socket: WebSocket, claims: AccessClaims): Promise<boolean> {
-    if (await services.sessions.isActive(claims)) return true;
+    if (await services.activeSessions.isActive(claims)) return true;
     socket.close(CloseCode.SessionRevoked, 'Session revoked');
     return false;
   }

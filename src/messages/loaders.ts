@@ -4,14 +4,11 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { decodeCursor } from './cursor.js';
 import type { MessageModel } from './model.js';
-import { newestFirst, olderThan } from './service.js';
+import { decodeCursor, newestFirst, olderThan, type PageArgs } from '../pagination.js';
 
-export interface AuthorPageKey {
+export interface AuthorPageKey extends PageArgs {
   authorId: string;
-  first: number;
-  after: string | null;
 }
 
 export interface MessageLoaders {

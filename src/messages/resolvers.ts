@@ -3,13 +3,13 @@ import type { Resolvers } from '../generated/graphql.js';
 import { requireViewer } from '../auth/viewer.js';
 import { notFound } from '../errors.js';
 import { parseId } from '../ids.js';
-import { fromMessageEvent, toMessageEvent, type EventPayloads } from '../pubsub/events.js';
+import { connectionResolvers, emptyConnection, parsePageArgs, toConnection } from '../pagination.js';
 import { findUserByUsername } from '../users/service.js';
 import { usernameKeyOrNull } from '../users/validation.js';
 import type { Context } from '../context.js';
-import { encodeCursor, parsePageSize } from './cursor.js';
+import { fromMessageEvent, toMessageEvent, type MessageEvents } from './events.js';
 import type { MessageModel } from './model.js';
-import { createMessage, deleteMessage, emptyConnection, findMessage, messagesPage, updateMessage } from './service.js';
+import { createMessage, deleteMessage, findMessage, messagesPage, updateMessage } from './service.js';
 import { parseContent } from './validation.js';
 
 async function withAuthor(ctx: Context, message: MessageModel) {
@@ -22,39 +22,39 @@ export const messageResolvers: Resolvers = {
   Query: {
     message: async (_parent, { id }, ctx) => {
       requireViewer(ctx);
-      return findMessage(ctx.db, parseId(id));
+      return findMessage(ctx, parseId(id));
     },
-    messages: (_parent, { first, after }, ctx) => {
+    messages: (_parent, args, ctx) => {
       requireViewer(ctx);
-      return messagesPage(ctx.db, { first: parsePageSize(first), after: after ?? null });
+      return messagesPage(ctx, parsePageArgs(args));
     },
-    messagesByUser: async (_parent, { username, first, after }, ctx) => {
+    messagesByUser: async (_parent, { username, ...args }, ctx) => {
       requireViewer(ctx);
-      const page = { first: parsePageSize(first), after: after ?? null };
-      const author = await findUserByUsername(ctx.db, username);
+      const page = parsePageArgs(args);
+      const author = await findUserByUsername(ctx, username);
       if (!author) return emptyConnection();
-      return messagesPage(ctx.db, { ...page, authorId: author.id });
+      return messagesPage(ctx, { ...page, authorId: author.id });
     },
   },
 
   Mutation: {
     createMessage: async (_parent, { input }, ctx) => {
       const viewer = requireViewer(ctx);
-      const message = await withAuthor(ctx, await createMessage(ctx.db, viewer.userId, parseContent(input.content)));
+      const message = await withAuthor(ctx, await createMessage(ctx, viewer.userId, parseContent(input.content)));
       // Published after the write committed: subscribers can read it back.
       await ctx.events.publish('MESSAGE_CREATED', toMessageEvent(message));
       return message;
     },
     updateMessage: async (_parent, { id, input }, ctx) => {
       const viewer = requireViewer(ctx);
-      const { message, changed } = await updateMessage(ctx.db, viewer.userId, parseId(id), parseContent(input.content));
+      const { message, changed } = await updateMessage(ctx, viewer.userId, parseId(id), parseContent(input.content));
       const full = await withAuthor(ctx, message);
       if (changed) await ctx.events.publish('MESSAGE_UPDATED', toMessageEvent(full));
       return full;
     },
     deleteMessage: async (_parent, { id }, ctx) => {
       const viewer = requireViewer(ctx);
-      const message = await deleteMessage(ctx.db, viewer.userId, parseId(id));
+      const message = await deleteMessage(ctx, viewer.userId, parseId(id));
       await ctx.events.publish('MESSAGE_DELETED', { id: message.id, authorId: message.authorId });
       return message.id;
     },
@@ -70,27 +70,27 @@ export const messageResolvers: Resolvers = {
         const events = ctx.events.iterate('MESSAGE_CREATED');
         if (args.username == null) return events as never;
         const key = usernameKeyOrNull(args.username);
-        const byAuthor = withFilter<EventPayloads['MESSAGE_CREATED']>(
+        const byAuthor = withFilter<MessageEvents['MESSAGE_CREATED']>(
           () => events,
           (event) => key !== null && event!.author.username.toLowerCase() === key,
         );
         return byAuthor(undefined, args, ctx, info) as never;
       },
-      resolve: (event: EventPayloads['MESSAGE_CREATED']) => fromMessageEvent(event),
+      resolve: (event: MessageEvents['MESSAGE_CREATED']) => fromMessageEvent(event),
     },
     messageUpdated: {
       subscribe: (_parent, _args, ctx) => {
         requireViewer(ctx);
         return ctx.events.iterate('MESSAGE_UPDATED') as never;
       },
-      resolve: (event: EventPayloads['MESSAGE_UPDATED']) => fromMessageEvent(event),
+      resolve: (event: MessageEvents['MESSAGE_UPDATED']) => fromMessageEvent(event),
     },
     messageDeleted: {
       subscribe: (_parent, _args, ctx) => {
         requireViewer(ctx);
         return ctx.events.iterate('MESSAGE_DELETED') as never;
       },
-      resolve: (event: EventPayloads['MESSAGE_DELETED']) => event.id,
+      resolve: (event: MessageEvents['MESSAGE_DELETED']) => event.id,
     },
   },
 
@@ -98,14 +98,15 @@ export const messageResolvers: Resolvers = {
     author: async (message, _args, ctx) => (await withAuthor(ctx, message)).author,
   },
 
-  MessageConnection: {
-    edges: (page) => page.nodes.map((node) => ({ cursor: encodeCursor(node), node })),
-    pageInfo: (page) => ({
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: page.nodes[0] ? encodeCursor(page.nodes[0]) : null,
-      endCursor: page.nodes.at(-1) ? encodeCursor(page.nodes.at(-1)!) : null,
-    }),
-    totalCount: (page) => page.countTotal(),
+  User: {
+    // Batched across every user in the response (see loaders.ts).
+    messages: async (user, args, ctx) => {
+      requireViewer(ctx);
+      const key = { authorId: user.id, ...parsePageArgs(args) };
+      const rows = await ctx.loaders.pageRows.load(key);
+      return toConnection(rows, key, () => ctx.loaders.countByAuthor.load(user.id));
+    },
   },
+
+  MessageConnection: connectionResolvers,
 };

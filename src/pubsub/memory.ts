@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { PubSub } from 'graphql-subscriptions';
-import type { EventBus, EventPayloads, Topic } from './events.js';
+import type { EventBus, EventMap } from './events.js';
 
 /**
  * In-process events (one instance). Payloads go through JSON like they would
  * through Redis, so a payload that would not survive the wire fails here too.
  */
-export function createMemoryEventBus(): EventBus {
+export function createMemoryEventBus<Events extends EventMap>(): EventBus<Events> {
   const eventEmitter = new EventEmitter();
   eventEmitter.setMaxListeners(0); // one listener per live subscription is expected
   const pubsub = new PubSub<Record<string, unknown>>({ eventEmitter });
@@ -18,10 +18,10 @@ export function createMemoryEventBus(): EventBus {
       // subscriber's resolvers first.
       setImmediate(() => void pubsub.publish(topic, copy));
     },
-    iterate<T extends Topic>(topic: T) {
-      return pubsub.asyncIterableIterator(topic) as AsyncIterableIterator<EventPayloads[T]>;
+    iterate<T extends keyof Events & string>(topic: T) {
+      return pubsub.asyncIterableIterator(topic) as AsyncIterableIterator<Events[T]>;
     },
-    async listen<T extends Topic>(topic: T, handler: (payload: EventPayloads[T]) => void) {
+    async listen<T extends keyof Events & string>(topic: T, handler: (payload: Events[T]) => void) {
       const id = await pubsub.subscribe(topic, handler as (payload: unknown) => void);
       return async () => pubsub.unsubscribe(id);
     },

@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from '../logger.js';
-import type { EventBus, EventPayloads, Topic } from './events.js';
+import type { EventBus, EventMap } from './events.js';
 
 export interface RedisConnections {
   /** Commands (publish, rate-limit counters). Fails fast while Redis is away instead of queueing. */
@@ -48,9 +48,9 @@ export function connectRedis(url: string, log: Logger): RedisConnections {
   };
 }
 
-export function createRedisEventBus(redis: RedisConnections, prefix: string, log: Logger): EventBus {
+export function createRedisEventBus<Events extends EventMap>(redis: RedisConnections, prefix: string, log: Logger): EventBus<Events> {
   const pubsub = new RedisPubSub({ publisher: redis.commands, subscriber: redis.subscriber });
-  const channel = (topic: Topic) => `${prefix}${topic}`;
+  const channel = (topic: string) => `${prefix}${topic}`;
   return {
     async publish(topic, payload) {
       try {
@@ -61,10 +61,10 @@ export function createRedisEventBus(redis: RedisConnections, prefix: string, log
         log.warn({ err: (error as Error).message, topic }, 'event not published: redis unavailable');
       }
     },
-    iterate<T extends Topic>(topic: T) {
-      return pubsub.asyncIterableIterator(channel(topic)) as AsyncIterableIterator<EventPayloads[T]>;
+    iterate<T extends keyof Events & string>(topic: T) {
+      return pubsub.asyncIterableIterator(channel(topic)) as AsyncIterableIterator<Events[T]>;
     },
-    async listen<T extends Topic>(topic: T, handler: (payload: EventPayloads[T]) => void) {
+    async listen<T extends keyof Events & string>(topic: T, handler: (payload: Events[T]) => void) {
       // Not awaited: while Redis is away the SUBSCRIBE waits for it, and
       // start-up (or shutdown) must not.
       let id: number | null = null;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { decodeCursor, encodeCursor, parsePageSize } from '../../src/messages/cursor.js';
+import { decodeCursor, encodeCursor, parsePageSize } from '../../src/pagination.js';
 
 const isBadInput = (error: unknown) => error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT';
 

@@ -2,7 +2,7 @@
 // landing pages, transport errors, and error masking in production.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CREATE, codes, registerUser, startTestServer, type Account, type TestServer } from './support/server.js';
+import { CREATE, codes, registerUser, startTestServer, type Account, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let account: Account;

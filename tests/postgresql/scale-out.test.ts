@@ -3,11 +3,11 @@
 // Runs in the PostgreSQL pass of `npm test` (REQUIRE_REDIS=1 in CI).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CREATE, REGISTER, codes, postGraphQL, startTestServer, wsClient, type GraphQLResponse } from './support/server.js';
-import { freePort, spawnServer, type ServerProcess } from './support/process.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { PrivateRedis, TEST_REDIS_URL, skipWithoutRedis, uniquePrefix } from './support/redis.js';
-import { closeCode, subscribe } from './support/subscriptions.js';
+import { CREATE, REGISTER, codes, postGraphQL, startTestServer, wsClient, type GraphQLResponse } from '../support/server.js';
+import { freePort, spawnServer, type ServerProcess } from '../support/process.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { PrivateRedis, TEST_REDIS_URL, skipWithoutRedis, uniquePrefix } from '../support/redis.js';
+import { closeCode, subscribe } from '../support/subscriptions.js';
 
 const skip = await skipWithoutRedis();
 

@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { REGISTER, TEST_SECRET, codes, registerUser, startTestServer, type TestServer } from './support/server.js';
+import { REGISTER, TEST_SECRET, codes, registerUser, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 before(async () => {

@@ -1,5 +1,5 @@
 // Migrations and the schema engine, on real SQLite files in the temp directory.
-// Run: node --import tsx --test tests/db.test.ts
+// Run: node --import tsx --test tests/sqlite/db.test.ts
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,14 +10,15 @@ import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
-import { applySqliteMigrations, defaultMigrationsDir, defaultSchemaPath, readMigrations } from '../src/db/migrate.js';
+import { defaultMigrationsDir, defaultSchemaPath, readMigrations } from '../../src/db/migrations.js';
+import { applySqliteMigrations } from '../../src/db/sqlite.js';
 import {
   diagnoseMigrationHistory,
   diffDatabaseToSchema,
   isEmptyMigration,
   migrationScriptFromEmpty,
   readSchemaFile,
-} from '../src/db/schemaEngine.js';
+} from '../../scripts/schema-engine.js';
 
 const migrationNames = readMigrations(defaultMigrationsDir()).map((m) => m.name);
 
@@ -134,12 +135,12 @@ test('two processes migrating the same file at once: each migration recorded onc
   const dir = tempDir(t);
   // Several files raced in a row: one race may happen not to overlap.
   const dbFiles = [1, 2, 3, 4, 5].map((n) => path.join(dir, `race${n}.db`));
-  const migrateModule = new URL('../src/db/migrate.ts', import.meta.url).href;
+  const sqliteModule = new URL('../../src/db/sqlite.ts', import.meta.url).href;
   // Each child loads everything, says "ready", and waits for "go" on stdin, so
   // both call applySqliteMigrations at the same moment rather than one after the
   // other's startup.
   const childCode = `
-    import { applySqliteMigrations } from ${JSON.stringify(migrateModule)};
+    import { applySqliteMigrations } from ${JSON.stringify(sqliteModule)};
     process.stdout.write('ready\\n');
     process.stdin.once('data', () => {
       const applied = JSON.parse(process.env.DB_FILES).map((file) => applySqliteMigrations(file));

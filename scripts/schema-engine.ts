@@ -1,8 +1,16 @@
 // Prisma's schema engine (the one behind `prisma migrate`), compiled to
 // WebAssembly and driven over a driver adapter. The `prisma migrate` CLI needs
 // a native engine binary it downloads, which this project cannot rely on; the
-// WASM build computes the same migration SQL. See
-// /work/shared/notes/prisma-offline.md for what works and what does not.
+// WASM build computes the same migration SQL. What works offline: `diff` (from
+// an empty database, another schema, or the live database behind the adapter)
+// and `diagnoseMigrationHistory`; what does not: the engine's own replay of a
+// migrations folder (`applyMigrations`, `diff` from migrations), which fails
+// with the better-sqlite3 adapter.
+//
+// Development only (db:migration, db:check and the tests): it needs
+// devDependencies (@prisma/schema-engine-wasm, @prisma/driver-adapter-utils),
+// so it lives in scripts/, outside the build and the production image
+// (scripts/check-dist.ts fails CI when the build output imports one).
 //
 // Provider-agnostic: callers pass any SqlMigrationAwareDriverAdapterFactory
 // (PrismaBetterSqlite3, PrismaPg). With PrismaPg outside `public`, set both the
@@ -251,7 +259,8 @@ export async function diffDatabaseToSchema(
  * migrations folder (what `prisma migrate status` reports): edited and failed
  * migrations, and `history` null when database and folder are in step. Lets
  * tests confirm that Prisma accepts the rows our runner writes.
- * `migrations` are the folder's migrations in order (see readMigrations).
+ * `migrations` are the folder's migrations in order (see readMigrations in
+ * src/db/migrations.ts).
  */
 export async function diagnoseMigrationHistory(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,

@@ -1,8 +1,8 @@
 // Real-time events over graphql-ws on the same port as HTTP.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codes, createMessage, registerUser, startTestServer, type Account, type TestServer } from './support/server.js';
-import { closeCode, subscribe } from './support/subscriptions.js';
+import { codes, createMessage, registerUser, startTestServer, type Account, type TestServer } from '../support/server.js';
+import { closeCode, subscribe } from '../support/subscriptions.js';
 
 let server: TestServer;
 let alice: Account;

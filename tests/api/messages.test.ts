@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { codes, createMessage, registerUser, startTestServer, type Account, type TestServer } from './support/server.js';
+import { codes, createMessage, registerUser, startTestServer, type Account, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let alice: Account;

@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import path from 'node:path';
 import pg from 'pg';
-import { readMigrations } from '../src/db/migrate.js';
-import { applyPostgresMigrations, defaultPostgresMigrationsDir, parsePostgresUrl, postgresAdapter, type PostgresTarget } from '../src/db/postgresql.js';
-import { diagnoseMigrationHistory, diffDatabaseToSchema, isEmptyMigration, readSchemaFile } from '../src/db/schemaEngine.js';
-import { toPostgresqlSchema } from '../scripts/postgresql-schema.js';
+import { readMigrations } from '../../src/db/migrations.js';
+import { applyPostgresMigrations, defaultPostgresMigrationsDir, parsePostgresUrl, postgresAdapter, type PostgresTarget } from '../../src/db/postgresql.js';
+import { diagnoseMigrationHistory, diffDatabaseToSchema, isEmptyMigration, readSchemaFile } from '../../scripts/schema-engine.js';
+import { toPostgresqlSchema } from '../../scripts/postgresql-schema.js';
 import { readFileSync } from 'node:fs';
-import { TEST_POSTGRES_URL } from './support/database.js';
+import { TEST_POSTGRES_URL } from '../support/database.js';
 
 const schemaPath = path.resolve('prisma/postgresql/schema.prisma');
 const migrationNames = readMigrations(defaultPostgresMigrationsDir()).map((m) => m.name);

@@ -2,9 +2,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { REGISTER, CREATE, postGraphQL, testEnv } from './support/server.js';
-import { spawnServer, runToExit } from './support/process.js';
-import { createTestDatabase } from './support/database.js';
+import { REGISTER, CREATE, postGraphQL, testEnv } from '../support/server.js';
+import { spawnServer, runToExit } from '../support/process.js';
+import { createTestDatabase } from '../support/database.js';
 
 const LOGIN = `mutation ($u: String!) { login(input: { username: $u, password: "persistent pw" }) { accessToken } }`;
 

@@ -1,0 +1,52 @@
+// The server under load runs as its own process, so load generation does not
+// share its event loop. Started by the test support's spawnServer (the same
+// `node --import tsx src/main.ts` the process tests use), with production
+// settings on top of its test defaults.
+import { randomBytes } from 'node:crypto';
+import { spawnServer, type ServerProcess } from '../tests/support/process.js';
+import { alive, type Run } from './state.js';
+import type { Backend } from './settings.js';
+
+export interface BenchServer extends ServerProcess {
+  backend: Backend;
+}
+
+function backendEnv(run: Run, backend: Backend): { databaseUrl: string; env: Record<string, string> } {
+  const { postgres, redis } = run.settings;
+  // '' drops an inherited variable (the server's config reads empty as unset):
+  // the SQLite run must not pick up a REDIS_URL from the caller's shell.
+  return backend === 'sqlite'
+    ? { databaseUrl: `file:${run.dbFile}`, env: { REDIS_URL: '', REDIS_PREFIX: '' } }
+    : { databaseUrl: postgres.url, env: { DATABASE_POOL_SIZE: String(postgres.poolSize), REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix } };
+}
+
+export async function startServer(run: Run, backend: Backend): Promise<BenchServer> {
+  const { databaseUrl, env } = backendEnv(run, backend);
+  const server = await spawnServer(databaseUrl, {
+    NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    BCRYPT_ROUNDS: '4', // the bench measures the API, not bcrypt
+    LOG_LEVEL: 'warn', // so anything the server prints is worth reading
+    ...env,
+  });
+  // Known from here on, so every way out kills it (see state.ts).
+  run.children.add(server.child);
+  void server.exited.then(() => run.children.delete(server.child));
+  return { ...server, backend };
+}
+
+/** Graceful stop (SIGTERM), as a deploy would; SIGKILL if it hangs. */
+export async function stopServer(server: BenchServer) {
+  if (!alive(server.child)) return;
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
+  await server.exited;
+  clearTimeout(timer);
+}
+
+/** SIGKILL and wait for the exit: the last step of a backend's run, whatever happened. */
+export async function killServer(server: BenchServer) {
+  if (!alive(server.child)) return;
+  server.child.kill('SIGKILL');
+  await server.exited;
+}
