@@ -43,7 +43,9 @@ export async function openDatabase(config: Config, log: Logger, options: Databas
     logMigrations(applySqliteMigrations(file));
     const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
     const { PrismaClient } = await import('../generated/prisma/client.js');
-    db = new PrismaClient(clientOptions(new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS }), options) as never);
+    const { wrapAdapterFactory } = await import('./statementCache.js');
+    const adapter = wrapAdapterFactory(new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS }));
+    db = new PrismaClient(clientOptions(adapter, options) as never);
     // Per-connection settings. WAL (set by the migration runner, persistent in
     // the file) + synchronous=NORMAL keeps committed data across a process
     // crash and roughly triples write throughput over the default FULL.

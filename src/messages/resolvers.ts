@@ -9,7 +9,7 @@ import { usernameKeyOrNull } from '../users/validation.js';
 import type { Context } from '../context.js';
 import { fromMessageEvent, toMessageEvent, type MessageEvents } from './events.js';
 import type { MessageModel } from './model.js';
-import { createMessage, deleteMessage, findMessage, messagesPage, updateMessage } from './service.js';
+import { authorPage, createMessage, deleteMessage, findMessage, timelinePage, updateMessage } from './service.js';
 import { parseContent } from './validation.js';
 
 async function withAuthor(ctx: Context, message: MessageModel) {
@@ -26,14 +26,14 @@ export const messageResolvers: Resolvers = {
     },
     messages: (_parent, args, ctx) => {
       requireViewer(ctx);
-      return messagesPage(ctx, parsePageArgs(args));
+      return timelinePage(ctx, parsePageArgs(args));
     },
     messagesByUser: async (_parent, { username, ...args }, ctx) => {
       requireViewer(ctx);
       const page = parsePageArgs(args);
       const author = await findUserByUsername(ctx, username);
       if (!author) return emptyConnection();
-      return messagesPage(ctx, { ...page, authorId: author.id });
+      return authorPage(ctx, page, author);
     },
   },
 
