@@ -10,6 +10,7 @@ import { connectRedis, createRedisEventBus } from './pubsub/redis.js';
 import { Passwords } from './auth/passwords.js';
 import { createRateLimits } from './auth/rateLimits.js';
 import { ActiveSessions } from './auth/activeSessions.js';
+import { AccessTokenVerifier } from './auth/tokens.js';
 import type { AppEvents, AppServices } from './context.js';
 import { createSchema } from './graphql/schema.js';
 import { operationLimits } from './graphql/limits.js';
@@ -43,6 +44,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     events: redis ? createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>(),
     passwords: new Passwords(config.passwordHashing),
     rateLimits: createRateLimits(config.rateLimits, redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined),
+    accessTokens: new AccessTokenVerifier(config.jwt),
     activeSessions: new ActiveSessions(database.db, config.jwt.sessionCheckTtlSeconds),
   };
   // Logouts anywhere end this instance's cached sessions at once.
@@ -62,7 +64,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // A socket with no traffic at all for this long is closed (0 in Node: never).
   httpServer.timeout = config.http.idleTimeoutMs;
   // One set of operation limits for both transports.
-  const limits = operationLimits(config.operationLimits, config.production);
+  const limits = operationLimits(config.operationLimits);
   const webSocket = await attachWebSocketServer(httpServer, schema, services, limits);
   const apollo = createApollo({ schema, config, log, httpServer, limits, onDrain: () => webSocket.close() });
   await apollo.start();

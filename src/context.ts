@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import type { EventBus } from './pubsub/events.js';
 import type { ActiveSessions } from './auth/activeSessions.js';
 import type { Passwords } from './auth/passwords.js';
+import type { AccessTokenVerifier } from './auth/tokens.js';
 import type { RateLimits } from './auth/rateLimits.js';
 import type { SessionEvents } from './auth/sessions.js';
 import type { Auth } from './auth/viewer.js';
@@ -27,6 +28,7 @@ export interface AppServices {
   events: EventBus<AppEvents>;
   passwords: Passwords;
   rateLimits: RateLimits;
+  accessTokens: AccessTokenVerifier;
   /** The per-instance cache of which sessions are still active. */
   activeSessions: ActiveSessions;
 }

@@ -29,6 +29,21 @@ export const rateLimited = (retryAfterSeconds: number) =>
     retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)),
   });
 
+/**
+ * The `extensions.code` of an error or of the error it wraps. Duck-typed on
+ * purpose: graphql-jit wraps resolver errors with graphql's CommonJS build,
+ * so `instanceof GraphQLError` (the ESM class) would miss them.
+ */
+export function errorCode(error: unknown): unknown {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { extensions?: { code?: unknown } }).extensions?.code;
+    if (code !== undefined) return code;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
 /** Codes our own helpers and GraphQL/Apollo set deliberately: safe to show. */
 export function isExpectedError(code: unknown): boolean {
   return typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR;

@@ -1,5 +1,6 @@
 // Access tokens (JWT via jose) and refresh tokens (random, stored hashed).
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 
 export interface JwtSettings {
@@ -38,13 +39,13 @@ export async function createAccessToken(
     .setIssuedAt(issuedAt)
     .setExpirationTime(exp)
     .setJti(randomUUID())
-    .sign(jwt.secret);
+    .sign(signingKey(jwt.secret));
   return { token, expiresAt: new Date(exp * 1000) };
 }
 
 export async function verifyAccessToken(jwt: JwtSettings, token: string): Promise<VerifyResult> {
   try {
-    const { payload } = await jwtVerify(token, jwt.secret, {
+    const { payload } = await jwtVerify(token, signingKey(jwt.secret), {
       algorithms: [ALGORITHM], // pinned: "alg: none" or RS/HS confusion is refused
       issuer: jwt.issuer,
       audience: jwt.audience,
@@ -57,6 +58,45 @@ export async function verifyAccessToken(jwt: JwtSettings, token: string): Promis
     return { ok: true, claims: { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) } };
   } catch (error) {
     return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+  }
+}
+
+/**
+ * The HMAC key as a KeyObject, made once: given the raw bytes, jose imports a
+ * WebCrypto key on every sign and verify (about 2 % of a `me` request).
+ */
+const signingKeys = new WeakMap<Uint8Array, KeyObject>();
+function signingKey(secret: Uint8Array): KeyObject {
+  let key = signingKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(secret);
+    signingKeys.set(secret, key);
+  }
+  return key;
+}
+
+/**
+ * Verifies access tokens, remembering the ones that verified until they
+ * expire: a client sends the same token with every request for 15 minutes,
+ * and its signature and claims cannot change meanwhile. Only successes are
+ * kept (a forged or expired token is checked in full every time), entries
+ * end at the token's `exp`, and logout is unaffected: the session check runs
+ * on every request after this (viewer.ts).
+ */
+export class AccessTokenVerifier {
+  private readonly verified = new LRUCache<string, AccessClaims>({ max: 20_000 });
+
+  constructor(private readonly jwt: JwtSettings) {}
+
+  async verify(token: string): Promise<VerifyResult> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt.getTime() > Date.now()) return { ok: true, claims: known };
+    const result = await verifyAccessToken(this.jwt, token);
+    if (result.ok) {
+      const ttl = result.claims.expiresAt.getTime() - Date.now();
+      if (ttl > 0) this.verified.set(token, result.claims, { ttl });
+    }
+    return result;
   }
 }
 

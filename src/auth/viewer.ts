@@ -1,7 +1,7 @@
 // Who is calling: the access token turned into a viewer once per request (or
 // once per WebSocket), and the one authentication rule resolvers apply.
 import { unauthenticated } from '../errors.js';
-import { verifyAccessToken, type AccessClaims, type JwtSettings } from './tokens.js';
+import type { AccessClaims, VerifyResult } from './tokens.js';
 
 /** The caller as the access token describes it. */
 export type Auth =
@@ -11,7 +11,8 @@ export type Auth =
 
 /** What turning a token into a viewer needs. */
 export interface ViewerDeps {
-  config: { jwt: JwtSettings };
+  /** Verifies signatures and claims (tokens.ts AccessTokenVerifier). */
+  accessTokens: { verify(token: string): Promise<VerifyResult> };
   /** The per-instance session cache (activeSessions.ts). */
   activeSessions: { isActive(claims: AccessClaims): Promise<boolean> };
 }
@@ -19,7 +20,7 @@ export interface ViewerDeps {
 /** A valid signature is not enough: the token's session must not have ended (logout). */
 export async function authFromToken(deps: ViewerDeps, token: string | null): Promise<Auth> {
   if (token === null) return { kind: 'anonymous' };
-  const result = await verifyAccessToken(deps.config.jwt, token);
+  const result = await deps.accessTokens.verify(token);
   if (!result.ok) return { kind: 'invalid', reason: result.reason };
   if (!(await deps.activeSessions.isActive(result.claims))) return { kind: 'invalid', reason: 'revoked' };
   return { kind: 'viewer', claims: result.claims };

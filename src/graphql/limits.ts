@@ -34,7 +34,7 @@ export type Limits = ReturnType<typeof operationLimits>;
  * The limits for one server, built once at start: Apollo plugins (HTTP),
  * validation rules and parse options (both transports).
  */
-export function operationLimits(limits: OperationLimits, production: boolean) {
+export function operationLimits(limits: OperationLimits) {
   const protection = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: limits.maxAliases },
@@ -43,8 +43,10 @@ export function operationLimits(limits: OperationLimits, production: boolean) {
     costLimit: { enabled: false },
     // Tokens are counted by graphql-js's own parser (parseOptions below), once.
     maxTokens: { enabled: false },
-    // "Did you mean ...?" would reveal the schema when introspection is off.
-    blockFieldSuggestion: { enabled: production },
+    // "Did you mean ...?" is hidden in production by the error formatting of
+    // each transport (hideSuggestions): armor's plugin rewrites error
+    // messages in place, which graphql-jit's errors do not allow.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
     plugins: protection.plugins,

@@ -12,8 +12,9 @@ import {
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
-import { ErrorCode, MAX_ERRORS_PER_RESPONSE, boundMessage, hideSuggestions, isExpectedError } from '../errors.js';
+import { ErrorCode, MAX_ERRORS_PER_RESPONSE, boundMessage, errorCode, hideSuggestions, isExpectedError } from '../errors.js';
 import type { Limits } from '../graphql/limits.js';
+import { jitGateway } from '../graphql/jitExecutor.js';
 import type { Logger } from '../logger.js';
 
 export type GraphQLContext = Context & { requestId: string };
@@ -37,8 +38,7 @@ export function createApollo(options: {
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            const code = original instanceof GraphQLError ? original.extensions.code : undefined;
-            if (!isExpectedError(code)) {
+            if (!isExpectedError(errorCode(error))) {
               log.error({ err: original, requestId: contextValue.requestId, operationName }, 'unexpected error');
             }
           }
@@ -78,7 +78,8 @@ export function createApollo(options: {
   }[config.landingPage]();
 
   return new ApolloServer<GraphQLContext>({
-    schema: options.schema,
+    // The schema comes through the gateway hook, whose executor is graphql-jit.
+    gateway: jitGateway(options.schema) as never,
     csrfPrevention: true,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
@@ -105,8 +106,7 @@ export function createApollo(options: {
 }
 
 function maskError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  const code = original instanceof GraphQLError ? original.extensions.code : undefined;
+  const code = errorCode(error);
   if (isExpectedError(code) || !production) {
     const message = boundMessage(production ? hideSuggestions(formatted.message) : formatted.message);
     const extensions = code === undefined ? { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } : formatted.extensions;

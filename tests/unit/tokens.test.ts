@@ -7,6 +7,7 @@ import {
   hashRefreshToken,
   newRefreshToken,
   verifyAccessToken,
+  AccessTokenVerifier,
   CLOCK_TOLERANCE_SECONDS,
 } from '../../src/auth/tokens.js';
 
@@ -62,4 +63,19 @@ test('a sealed successor token opens only with the same secret and untampered', 
   const tampered = Buffer.from(sealed, 'base64url');
   tampered[tampered.length - 1]! ^= 1;
   assert.equal(unsealToken(jwt.secret, tampered.toString('base64url')), null);
+});
+
+test('the verifier remembers only tokens that verified, and never past their expiry', async () => {
+  const verifier = new AccessTokenVerifier(jwt);
+  const { token, expiresAt } = await createAccessToken(jwt, 'user-1', 'session-1');
+  const expected = { ok: true, claims: { userId: 'user-1', sessionId: 'session-1', expiresAt } };
+  assert.deepEqual(await verifier.verify(token), expected);
+  assert.deepEqual(await verifier.verify(token), expected, 'served again (from memory)');
+  // A token that differs from a remembered one in its signature is checked in full.
+  const forged = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+  assert.deepEqual(await verifier.verify(forged), { ok: false, reason: 'invalid' });
+  assert.deepEqual(await verifier.verify(forged), { ok: false, reason: 'invalid' }, 'failures are not remembered');
+  // Expired beyond the clock tolerance: refused, whether or not it was seen before.
+  const old = await createAccessToken(jwt, 'user-1', 'session-1', new Date(Date.now() - (jwt.accessTtlSeconds + CLOCK_TOLERANCE_SECONDS + 5) * 1000));
+  assert.deepEqual(await verifier.verify(old.token), { ok: false, reason: 'expired' });
 });
