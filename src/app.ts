@@ -11,6 +11,7 @@ import { Passwords } from './auth/passwords.js';
 import { createRateLimits } from './auth/rateLimits.js';
 import { ActiveSessions } from './auth/activeSessions.js';
 import { AccessTokenVerifier } from './auth/tokens.js';
+import { UserCache } from './users/cache.js';
 import type { AppEvents, AppServices } from './context.js';
 import { createSchema } from './graphql/schema.js';
 import { operationLimits } from './graphql/limits.js';
@@ -45,6 +46,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     passwords: new Passwords(config.passwordHashing),
     rateLimits: createRateLimits(config.rateLimits, redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined),
     accessTokens: new AccessTokenVerifier(config.jwt),
+    userCache: new UserCache(),
     activeSessions: new ActiveSessions(database.db, config.jwt.sessionCheckTtlSeconds),
   };
   // Logouts anywhere end this instance's cached sessions at once.

@@ -14,6 +14,7 @@ import type { RateLimits } from './auth/rateLimits.js';
 import type { SessionEvents } from './auth/sessions.js';
 import type { Auth } from './auth/viewer.js';
 import type { MessageEvents } from './messages/events.js';
+import type { UserCache } from './users/cache.js';
 import { createUserLoader } from './users/loaders.js';
 import { createMessageLoaders } from './messages/loaders.js';
 
@@ -31,6 +32,8 @@ export interface AppServices {
   accessTokens: AccessTokenVerifier;
   /** The per-instance cache of which sessions are still active. */
   activeSessions: ActiveSessions;
+  /** Public user fields by id (immutable, so shared by all requests). */
+  userCache: UserCache;
 }
 
 export interface Context extends AppServices {
@@ -40,10 +43,10 @@ export interface Context extends AppServices {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function createLoaders(db: Db) {
-  return { user: createUserLoader(db), ...createMessageLoaders(db) };
+export function createLoaders(services: Pick<AppServices, 'db' | 'userCache'>) {
+  return { user: createUserLoader(services.db, services.userCache), ...createMessageLoaders(services.db) };
 }
 
 export function createContext(services: AppServices, auth: Auth, ip: string): Context {
-  return { ...services, auth, ip, loaders: createLoaders(services.db) };
+  return { ...services, auth, ip, loaders: createLoaders(services) };
 }

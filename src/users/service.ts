@@ -4,12 +4,16 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { usernameTaken } from '../errors.js';
+import type { UserCache } from './cache.js';
 import { publicUserFields, type UserModel } from './model.js';
 import { usernameKeyOrNull } from './validation.js';
 
-/** What the user functions need: the database. */
+/** What the user functions need: the database (and, for lookups, the shared cache). */
 export interface UserDeps {
   db: Db;
+}
+export interface UserLookupDeps extends UserDeps {
+  userCache: UserCache;
 }
 
 export async function usernameExists({ db }: UserDeps, usernameKey: string): Promise<boolean> {
@@ -35,8 +39,12 @@ export function findCredentials({ db }: UserDeps, usernameKey: string): Promise<
 }
 
 /** null for a name no account can have, without normalising over-long input. */
-export async function findUserByUsername({ db }: UserDeps, username: string): Promise<UserModel | null> {
+export async function findUserByUsername({ db, userCache }: UserLookupDeps, username: string): Promise<UserModel | null> {
   const key = usernameKeyOrNull(username);
   if (key === null) return null;
-  return db.user.findUnique({ where: { usernameKey: key }, select: publicUserFields });
+  const cached = userCache.getByKey(key);
+  if (cached) return cached;
+  const user = await db.user.findUnique({ where: { usernameKey: key }, select: publicUserFields });
+  if (user) userCache.remember(user);
+  return user;
 }
