@@ -23,14 +23,19 @@
 // the run creates and drops its own schema), BENCH_REDIS_URL (default
 // redis://127.0.0.1:6379; the run uses its own key prefix and deletes its keys).
 // When PostgreSQL or Redis does not answer, that part is skipped and the run
-// says why. Exits non-zero when any response was an error.
+// says why. BENCH_PEERS=<dir> (e.g. ../shared/bench) then also runs that
+// folder's peer harness with this project (peers.ts) and prints the ratios
+// to ceiling and mercurius beside the targets. Exits non-zero when any
+// response was an error.
 //
 // The pieces: settings.ts (the knobs), state.ts (the one Run object every step
 // works over, and its cleanup), server.ts + cpu.ts (the server process and
 // who used the CPU), external.ts (PostgreSQL + Redis probe and cleanup),
 // seed.ts, scenarios.ts (autocannon), fanout.ts (graphql-ws), floors.ts
 // (Prisma and the raw drivers in this process), format.ts + report.ts.
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runPeers } from './peers.js';
 import Database from 'better-sqlite3';
 import { dropPostgresResources, probePostgresAndRedis } from './external.js';
 import { fanOut } from './fanout.js';
@@ -144,6 +149,10 @@ async function main(run: Run) {
   }
   if (run.interrupted) return;
   printComparison(run);
+  if (process.env.BENCH_PEERS) {
+    execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
+    if (!(await runPeers(process.env.BENCH_PEERS, process.cwd()))) problem(run, 'the peer run failed or had failures');
+  }
   if (run.runs.size === 0) {
     console.log('\nNothing was measured.');
     process.exitCode = 1;
