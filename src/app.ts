@@ -12,6 +12,7 @@ import { createRateLimits } from './auth/rateLimits.js';
 import { ActiveSessions } from './auth/activeSessions.js';
 import { AccessTokenVerifier } from './auth/tokens.js';
 import { UserCache } from './users/cache.js';
+import { TimelineCache } from './messages/timelineCache.js';
 import type { AppEvents, AppServices } from './context.js';
 import { createSchema } from './graphql/schema.js';
 import { operationLimits } from './graphql/limits.js';
@@ -47,10 +48,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     rateLimits: createRateLimits(config.rateLimits, redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined),
     accessTokens: new AccessTokenVerifier(config.jwt),
     userCache: new UserCache(),
+    timeline: new TimelineCache(),
     activeSessions: new ActiveSessions(database.db, config.jwt.sessionCheckTtlSeconds),
   };
   // Logouts anywhere end this instance's cached sessions at once.
   const stopRevocations = await services.events.listen('SESSIONS_REVOKED', (event) => services.activeSessions.revoked(event));
+  // A message write on any instance (this one included) ends the cached timeline pages.
+  const stopTimeline = await Promise.all(
+    (['MESSAGE_CREATED', 'MESSAGE_UPDATED', 'MESSAGE_DELETED'] as const).map((topic) => services.events.listen(topic, () => services.timeline.clear())),
+  );
 
   const schema = createSchema();
   // Node checks the header and request deadlines every
@@ -104,6 +110,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         await apollo.stop(); // drains HTTP (in-flight requests finish), then closes sockets
         await stopRevocations();
+        for (const stop of stopTimeline) await stop();
         await services.events.close();
         await redis?.close();
         await database.close();

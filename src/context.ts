@@ -14,6 +14,7 @@ import type { RateLimits } from './auth/rateLimits.js';
 import type { SessionEvents } from './auth/sessions.js';
 import type { Auth } from './auth/viewer.js';
 import type { MessageEvents } from './messages/events.js';
+import type { TimelineCache } from './messages/timelineCache.js';
 import type { UserCache } from './users/cache.js';
 import { createUserLoader } from './users/loaders.js';
 import { createMessageLoaders } from './messages/loaders.js';
@@ -34,6 +35,8 @@ export interface AppServices {
   activeSessions: ActiveSessions;
   /** Public user fields by id (immutable, so shared by all requests). */
   userCache: UserCache;
+  /** The public timeline's first pages, cleared by every message write and event. */
+  timeline: TimelineCache;
 }
 
 export interface Context extends AppServices {

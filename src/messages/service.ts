@@ -8,10 +8,12 @@ import type { UserModel } from '../users/model.js';
 import { forbidden, notFound } from '../errors.js';
 import { decodeCursor, newestFirst, olderThan, toConnection, type PageArgs } from '../pagination.js';
 import type { MessageConnectionModel, MessageModel } from './model.js';
+import type { TimelineCache } from './timelineCache.js';
 
-/** What the message functions need: the database. */
+/** What the message functions need: the database, and the timeline's first pages. */
 export interface MessageDeps {
   db: Db;
+  timeline: TimelineCache;
 }
 
 /**
@@ -44,7 +46,13 @@ interface TimelineRow extends Message {
  * SQLite and PostgreSQL both run; the cursor bound is the keyset of
  * olderThan(), spelled in SQL.
  */
-export async function timelinePage({ db }: MessageDeps, page: PageArgs): Promise<MessageConnectionModel> {
+export async function timelinePage({ db, timeline }: MessageDeps, page: PageArgs): Promise<MessageConnectionModel> {
+  const load = () => timelineRows(db, page);
+  const rows = page.after === null ? await timeline.firstRows(page.first, load) : await load();
+  return toConnection(rows, page, () => db.message.count());
+}
+
+async function timelineRows(db: Db, page: PageArgs): Promise<MessageModel[]> {
   const position = page.after === null ? null : decodeCursor(page.after);
   const olderThanCursor = position
     ? Prisma.sql`WHERE m."createdAt" <= ${position.createdAt} AND (m."createdAt" < ${position.createdAt} OR (m."createdAt" = ${position.createdAt} AND m."id" < ${position.id}))`
@@ -56,25 +64,26 @@ export async function timelinePage({ db }: MessageDeps, page: PageArgs): Promise
     ${olderThanCursor}
     ORDER BY m."createdAt" DESC, m."id" DESC
     LIMIT ${page.first + 1}`;
-  const messages = rows.map(({ authorUsername, authorCreatedAt, ...message }) => ({
+  return rows.map(({ authorUsername, authorCreatedAt, ...message }) => ({
     ...message,
     edited: Boolean(message.edited),
     author: { id: message.authorId, username: authorUsername, createdAt: authorCreatedAt },
   }));
-  return toConnection(messages, page, () => db.message.count());
 }
 
 export function findMessage({ db }: MessageDeps, id: string): Promise<MessageModel | null> {
   return db.message.findUnique({ where: { id } });
 }
 
-export function createMessage({ db }: MessageDeps, authorId: string, content: string): Promise<MessageModel> {
+export async function createMessage({ db, timeline }: MessageDeps, authorId: string, content: string): Promise<MessageModel> {
   // Timestamps are set here (millisecond precision on every provider) so a
   // cursor built from them matches the stored value exactly.
   const now = new Date();
-  return db.message.create({
+  const message = await db.message.create({
     data: { id: randomUUID(), authorId, content, createdAt: now, updatedAt: now },
   });
+  timeline.clear();
+  return message;
 }
 
 /** Only the author may change a message: NOT_FOUND, then FORBIDDEN. */
@@ -100,6 +109,7 @@ export async function updateMessage(
       where: { id, authorId: viewerId },
       data: { content, edited: true, updatedAt: new Date() },
     });
+    deps.timeline.clear();
     return { message, changed: true };
   } catch (error) {
     if (isRecordNotFound(error)) throw notFound('Message'); // deleted meanwhile
@@ -111,5 +121,6 @@ export async function deleteMessage(deps: MessageDeps, viewerId: string, id: str
   const message = await requireOwnMessage(deps, viewerId, id);
   const { count } = await deps.db.message.deleteMany({ where: { id, authorId: viewerId } });
   if (count === 0) throw notFound('Message'); // deleted meanwhile
+  deps.timeline.clear();
   return message;
 }

@@ -24,7 +24,10 @@ export function connectRedis(url: string, log: Logger): RedisConnections {
     maxRetriesPerRequest: 1,
   };
   const commands = new Redis(url, { ...common, enableOfflineQueue: false, connectionName: 'messaging-api:commands' });
-  const subscriber = new Redis(url, { ...common, connectionName: 'messaging-api:subscriber' });
+  // No retry limit here: a SUBSCRIBE sent while Redis is away waits for it
+  // instead of failing (graphql-redis-subscriptions leaves such a failure
+  // unhandled, which would end the process).
+  const subscriber = new Redis(url, { ...common, maxRetriesPerRequest: null, connectionName: 'messaging-api:subscriber' });
   let warned = false;
   for (const client of [commands, subscriber]) {
     // Without a listener an ioredis error event would crash the process.
@@ -43,7 +46,9 @@ export function connectRedis(url: string, log: Logger): RedisConnections {
     isReady: () => commands.status === 'ready' && subscriber.status === 'ready',
     async close() {
       // quit() waits for replies and would hang while Redis is away.
-      await Promise.all([commands, subscriber].map((client) => client.quit().catch(() => client.disconnect())));
+      await Promise.all(
+        [commands, subscriber].map((client) => (client.status === 'ready' ? client.quit().catch(() => client.disconnect()) : client.disconnect())),
+      );
     },
   };
 }

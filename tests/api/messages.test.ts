@@ -275,3 +275,25 @@ describe('query count (no N+1)', () => {
     }
   });
 });
+
+describe('the first page is never stale on the instance that wrote', () => {
+  test('a create, an edit and a delete show on the very next first page, however often it was read before', async () => {
+    const firstPage = async () => (await server.gql(`{ messages(first: 5) { edges { node { id content edited } } } }`, {}, bob.accessToken)).data.messages.edges.map((e: any) => e.node);
+    for (let i = 0; i < 3; i++) await firstPage(); // served from memory from now on
+    const created = await createMessage(server, alice, 'fresh on the timeline');
+    assert.deepEqual((await firstPage())[0], { id: created.id, content: 'fresh on the timeline', edited: false });
+    await firstPage();
+    await server.gql(UPDATE, { id: created.id, content: 'fresh, edited' }, alice.accessToken);
+    assert.deepEqual((await firstPage())[0], { id: created.id, content: 'fresh, edited', edited: true });
+    await server.gql(DELETE, { id: created.id }, alice.accessToken);
+    assert.ok(!(await firstPage()).some((node: { id: string }) => node.id === created.id), 'the deleted message is gone');
+  });
+
+  test('concurrent reads during writes never keep an older page', async () => {
+    const reads = Array.from({ length: 20 }, () => server.gql(`{ messages(first: 3) { edges { node { id } } } }`, {}, bob.accessToken));
+    const created = await Promise.all([createMessage(server, alice, 'raced 1'), createMessage(server, alice, 'raced 2')]);
+    await Promise.all(reads);
+    const ids = (await server.gql(`{ messages(first: 3) { edges { node { id } } } }`, {}, bob.accessToken)).data.messages.edges.map((e: any) => e.node.id);
+    for (const message of created) assert.ok(ids.includes(message.id), 'both writes are on the page read after them');
+  });
+});

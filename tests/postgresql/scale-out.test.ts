@@ -48,6 +48,19 @@ describe('two instances on PostgreSQL + Redis', { skip }, () => {
     assert.deepEqual(read.data.message, { content: 'written on A', author: { username: 'ann' } });
   });
 
+  test("another instance's first page shows a write once its event arrives", async () => {
+    const firstIds = async () => (await postGraphQL(b.url, `{ messages(first: 5) { edges { node { id } } } }`, {}, token.b)).data.messages.edges.map((e: { node: { id: string } }) => e.node.id);
+    await firstIds(); // B now holds the first page in memory
+    const created = (await postGraphQL(a.url, CREATE, { content: 'written on A, read on B' }, token.a)).data.createMessage;
+    const deadline = Date.now() + 2000;
+    let ids = await firstIds();
+    while (!ids.includes(created.id) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      ids = await firstIds();
+    }
+    assert.equal(ids[0], created.id, 'seen on B within the event delivery time');
+  });
+
   test('a subscription on one instance receives creates, updates and deletes made on the other', async () => {
     const client = wsClient(a.url, token.a);
     try {
