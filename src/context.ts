@@ -35,7 +35,7 @@ export interface AppServices {
   activeSessions: ActiveSessions;
   /** Public user fields by id (immutable, so shared by all requests). */
   userCache: UserCache;
-  /** The public timeline's first pages, cleared by every message write and event. */
+  /** First pages of the timeline and of each author, cleared by every message write and event. */
   timeline: TimelineCache;
 }
 

@@ -20,18 +20,18 @@ export interface MessageDeps {
  * A page of one author's messages (newest first). The author is known, so
  * every row carries it and no author lookup follows.
  */
-export async function authorPage({ db }: MessageDeps, page: PageArgs, author: UserModel): Promise<MessageConnectionModel> {
-  const position = page.after === null ? null : decodeCursor(page.after);
-  const rows = await db.message.findMany({
-    where: { authorId: author.id, ...olderThan(position) },
-    orderBy: newestFirst,
-    take: page.first + 1,
-  });
-  return toConnection(
-    rows.map((row) => ({ ...row, author })),
-    page,
-    () => db.message.count({ where: { authorId: author.id } }),
-  );
+export async function authorPage({ db, timeline }: MessageDeps, page: PageArgs, author: UserModel): Promise<MessageConnectionModel> {
+  const load = async () => {
+    const position = page.after === null ? null : decodeCursor(page.after);
+    const rows = await db.message.findMany({
+      where: { authorId: author.id, ...olderThan(position) },
+      orderBy: newestFirst,
+      take: page.first + 1,
+    });
+    return rows.map((row) => ({ ...row, author }));
+  };
+  const rows = page.after === null ? await timeline.firstRows(author.id, page.first, load) : await load();
+  return toConnection(rows, page, () => db.message.count({ where: { authorId: author.id } }));
 }
 
 /** A row of timelinePage's JOIN: the message and its author's public fields. */
@@ -48,7 +48,7 @@ interface TimelineRow extends Message {
  */
 export async function timelinePage({ db, timeline }: MessageDeps, page: PageArgs): Promise<MessageConnectionModel> {
   const load = () => timelineRows(db, page);
-  const rows = page.after === null ? await timeline.firstRows(page.first, load) : await load();
+  const rows = page.after === null ? await timeline.firstRows(null, page.first, load) : await load();
   return toConnection(rows, page, () => db.message.count());
 }
 

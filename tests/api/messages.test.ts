@@ -289,6 +289,16 @@ describe('the first page is never stale on the instance that wrote', () => {
     assert.ok(!(await firstPage()).some((node: { id: string }) => node.id === created.id), 'the deleted message is gone');
   });
 
+  test("an author's first page (messagesByUser) shows their create and delete at once", async () => {
+    const byAlice = async () => (await server.gql(`{ messagesByUser(username: "alice", first: 3) { edges { node { id } } } }`, {}, bob.accessToken)).data.messagesByUser.edges.map((e: any) => e.node.id);
+    await byAlice();
+    await byAlice();
+    const created = await createMessage(server, alice, 'by alice, fresh');
+    assert.equal((await byAlice())[0], created.id);
+    await server.gql(DELETE, { id: created.id }, alice.accessToken);
+    assert.ok(!(await byAlice()).includes(created.id));
+  });
+
   test('concurrent reads during writes never keep an older page', async () => {
     const reads = Array.from({ length: 20 }, () => server.gql(`{ messages(first: 3) { edges { node { id } } } }`, {}, bob.accessToken));
     const created = await Promise.all([createMessage(server, alice, 'raced 1'), createMessage(server, alice, 'raced 2')]);
