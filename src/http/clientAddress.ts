@@ -29,3 +29,8 @@ export function addressKey(ip: string): string {
   const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
   return `${parts.join(':')}::/64`;
 }
+
+/** The address key of a request's client: what rate limits and connection caps count by. */
+export function clientAddressKey(config: Pick<Config, 'trustProxy'>, req: IncomingMessage): string {
+  return addressKey(clientIp(config, req));
+}

@@ -9,7 +9,7 @@ import { createContext, type AppServices } from '../context.js';
 import { authFromToken } from '../auth/viewer.js';
 import { bearerToken } from '../auth/tokens.js';
 import { newRequestId, type GraphQLContext } from './apollo.js';
-import { addressKey, clientIp } from './clientAddress.js';
+import { clientAddressKey } from './clientAddress.js';
 import { exceedsJsonDepth } from './jsonDepth.js';
 
 /** Thrown from body-parser's verify step, which runs before JSON.parse. */
@@ -109,7 +109,7 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
       },
       context: async () => {
         const auth = await authFromToken(services, bearerToken(req.headers.authorization));
-        return { ...createContext(services, auth, addressKey(clientIp(config, req))), requestId };
+        return { ...createContext(services, auth, clientAddressKey(config, req)), requestId };
       },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);

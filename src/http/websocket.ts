@@ -16,7 +16,7 @@ import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type
 import { createContext, type AppServices } from '../context.js';
 import { authFromToken, type Auth } from '../auth/viewer.js';
 import { bearerToken, type AccessClaims } from '../auth/tokens.js';
-import { addressKey, clientIp } from './clientAddress.js';
+import { clientAddressKey } from './clientAddress.js';
 import { exceedsJsonDepth } from './jsonDepth.js';
 import { ErrorCode, MAX_ERRORS_PER_RESPONSE, badUserInput, boundMessage, hideSuggestions, isExpectedError, unauthenticated } from '../errors.js';
 import { allValidationRules, type Limits } from '../graphql/limits.js';
@@ -67,6 +67,8 @@ export async function attachWebSocketServer(
   const rules = allValidationRules(limits, config.introspection);
   const states = new Map<WebSocket, SocketState>();
   const perAddress = new Counter();
+  /** Each socket's address key, worked out once in the 'connection' listener below (which every socket passes first). */
+  const addresses = new WeakMap<WebSocket, string>();
   const perUser = new Counter();
 
   // Logout anywhere (any instance, once events cross instances) closes the
@@ -83,7 +85,8 @@ export async function attachWebSocketServer(
   // Registered before graphql-ws's own listener, so it sees every socket and
   // message first.
   wss.on('connection', (socket, request) => {
-    const address = addressKey(clientIp(config, request));
+    const address = clientAddressKey(config, request);
+    addresses.set(socket, address);
     if (perAddress.add(address) > ws.maxConnectionsPerIp) {
       socket.close(CloseCode.TooManyConnections, 'Too many connections from this address');
     }
@@ -136,7 +139,7 @@ export async function attachWebSocketServer(
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: createContext(services, state?.auth ?? { kind: 'anonymous' }, addressKey(clientIp(config, ctx.extra.request))),
+          contextValue: createContext(services, state?.auth ?? { kind: 'anonymous' }, addresses.get(ctx.extra.socket)!),
         };
       },
       onConnect: async (ctx) => {
