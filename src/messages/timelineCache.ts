@@ -35,6 +35,8 @@ export class TimelineCache {
   /** A message was created, edited or deleted (here or on another instance). */
   clear(): void {
     this.generation += 1;
-    this.pages.clear();
+    // lru-cache's clear() walks every slot of its `max`, full or not; most
+    // writes find the cache already empty (the previous write cleared it).
+    if (this.pages.size > 0) this.pages.clear();
   }
 }
