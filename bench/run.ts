@@ -43,7 +43,7 @@ import { postgresFloors, sqliteFloors } from './floors.js';
 import { columns } from './format.js';
 import { printComparison, printFanOut, printHeader, printRatios, printServerOutput, printSql } from './report.js';
 import { runLoad, scenarios } from './scenarios.js';
-import { seedServer } from './seed.js';
+import { seedServer, seedUsername } from './seed.js';
 import { killServer, startServer, stopServer, type BenchServer } from './server.js';
 import { durationFor, LABEL, loadSettings, SettingsError, type Settings } from './settings.js';
 import { cleanup, createRun, installExitHandlers, problem, type BackendRun, type Run } from './state.js';
@@ -60,7 +60,7 @@ async function runSqlite(run: Run) {
     source.close();
 
     console.log(columns(false));
-    for (const scenario of scenarios(deepCursor)) await runLoad(run, backendRun, server, scenario, tokens[0]!);
+    for (const scenario of scenarios(deepCursor, seedUsername(7))) await runLoad(run, backendRun, server, scenario, tokens[0]!);
 
     if (run.settings.subscribers > 0) printFanOut((backendRun.fanOut = await fanOut(run, server, tokens, '')));
 
@@ -90,7 +90,7 @@ async function runPostgres(run: Run) {
     backendRun.floor = await postgresFloors(run.settings);
 
     console.log(columns(true));
-    for (const scenario of scenarios(deepCursor)) await runLoad(run, backendRun, server, scenario, tokens[0]!);
+    for (const scenario of scenarios(deepCursor, seedUsername(7))) await runLoad(run, backendRun, server, scenario, tokens[0]!);
 
     if (run.settings.subscribers > 0) printFanOut((backendRun.fanOut = await fanOut(run, server, tokens, `${LABEL.postgresql}: `)));
 

@@ -9,17 +9,20 @@ import { LABEL } from './settings.js';
 import { problem, type BackendRun, type LoadResult, type Run } from './state.js';
 
 /** The parts of a sample response the checks read; all optional, since a wrong answer may lack any. */
-interface SampleBody {
+export interface SampleBody {
   status?: string;
   errors?: unknown[];
   data?: {
     me?: { username?: string } | null;
     messages?: { edges?: Array<{ node: { author?: { username?: string; messages?: { edges: unknown[] } } | null } }> } | null;
+    messagesByUser?: { edges?: Array<{ node: { author?: { username?: string } | null } }> } | null;
     createMessage?: { id?: string } | null;
+    /** The guard's floor server's fixed answer (floorChild.ts). */
+    floor?: boolean;
   } | null;
 }
 
-interface Scenario {
+export interface Scenario {
   name: string;
   path: '/graphql' | '/healthz';
   query?: string;
@@ -34,10 +37,14 @@ export const PAGE = 'page of 20 + authors';
 export const DEEP = 'deep page (after #1000)';
 export const NESTED = 'nested page (DataLoader)';
 export const WRITE = 'createMessage (write)';
-export const SCENARIO_NAMES = [HEALTHZ, ME, PAGE, DEEP, NESTED, WRITE];
+/** The peer harness's S1 and S2 documents (../shared/bench/harness.mjs), so the summary's S1/S2 mean what the issue's do. */
+export const S1 = 'S1 page 20 + authors';
+export const S2 = 'S2 by-user page of 20';
+export const SCENARIO_NAMES = [HEALTHZ, ME, PAGE, S1, S2, DEEP, NESTED, WRITE];
 
-const PAGE_FIELDS =
-  'totalCount edges { cursor node { id content createdAt author { id username } } } pageInfo { hasNextPage endCursor }';
+const EDGES = 'edges { cursor node { id content createdAt author { id username } } } pageInfo { hasNextPage endCursor }';
+/** The bench's own page also selects totalCount (one COUNT per request, never cached): heavier than the harness's S1. */
+const PAGE_FIELDS = `totalCount ${EDGES}`;
 
 /** A full page of 20 with an author on each node. */
 const isFullPage = (body: SampleBody) =>
@@ -45,11 +52,50 @@ const isFullPage = (body: SampleBody) =>
     ? null
     : 'expected 20 edges with authors';
 
-export function scenarios(deepCursor: string): Scenario[] {
+/** S4 of the harness: auth + GraphQL with no query (the user cache answers). */
+export const ME_SCENARIO: Scenario = {
+  name: ME,
+  path: '/graphql',
+  query: '{ me { id username } }',
+  check: (b) => (b.data?.me?.username ? null : 'expected me.username'),
+};
+
+/**
+ * S1 exactly as the peer harness sends it (no totalCount). Also the read half
+ * of S5, the page S6 measures, and the guard's S1.
+ */
+export const S1_SCENARIO: Scenario = {
+  name: S1,
+  path: '/graphql',
+  query: `query Page { messages(first: 20) { ${EDGES} } }`,
+  check: isFullPage,
+};
+
+/** S3: every request inserts a message (the same content each time; the harness varies it, which costs nothing here). */
+export const WRITE_SCENARIO: Scenario = {
+  name: WRITE,
+  path: '/graphql',
+  query: 'mutation { createMessage(input: { content: "Benchmark write: lorem ipsum dolor sit amet." }) { id createdAt } }',
+  check: (b) => (b.data?.createMessage?.id ? null : 'expected createMessage.id'),
+};
+
+/** `byUsername`: the author S2 pages through (one who has at least 20 messages). */
+export function scenarios(deepCursor: string, byUsername: string): Scenario[] {
   return [
     { name: HEALTHZ, path: '/healthz', check: (b) => (b.status === 'ok' ? null : 'expected status ok') },
-    { name: ME, path: '/graphql', query: '{ me { id username } }', check: (b) => (b.data?.me?.username ? null : 'expected me.username') },
+    ME_SCENARIO,
     { name: PAGE, path: '/graphql', query: `{ messages(first: 20) { ${PAGE_FIELDS} } }`, check: isFullPage },
+    S1_SCENARIO,
+    {
+      name: S2,
+      path: '/graphql',
+      query: `query ByUser($username: String!) { messagesByUser(username: $username, first: 20) { ${EDGES} } }`,
+      variables: { username: byUsername },
+      check: (b) => {
+        const edges = b.data?.messagesByUser?.edges;
+        return edges?.length === 20 && edges.every((edge) => edge.node.author?.username === byUsername) ? null : `expected 20 edges by ${byUsername}`;
+      },
+    },
     {
       name: DEEP,
       path: '/graphql',
@@ -67,17 +113,12 @@ export function scenarios(deepCursor: string): Scenario[] {
           : 'expected 20 edges, each author with 5 messages',
     },
     // Last: writes grow the table the read scenarios above measured.
-    {
-      name: WRITE,
-      path: '/graphql',
-      query: 'mutation { createMessage(input: { content: "Benchmark write: lorem ipsum dolor sit amet." }) { id createdAt } }',
-      check: (b) => (b.data?.createMessage?.id ? null : 'expected createMessage.id'),
-    },
+    WRITE_SCENARIO,
   ];
 }
 
 /** The request autocannon sends; the sample check sends exactly this one too. */
-function requestOptions(scenario: Scenario, token: string) {
+export function requestOptions(scenario: Scenario, token: string) {
   if (scenario.path === '/healthz') return { method: 'GET' as const };
   return {
     method: 'POST' as const,
@@ -87,7 +128,7 @@ function requestOptions(scenario: Scenario, token: string) {
 }
 
 /** Sends the scenario's request once and checks the answer before loading it. */
-async function checkSample(run: Run, base: string, scenario: Scenario, token: string, label: string): Promise<boolean> {
+export async function checkSample(run: Run, base: string, scenario: Scenario, token: string, label: string): Promise<boolean> {
   const response = await fetch(base + scenario.path, requestOptions(scenario, token));
   const text = await response.text();
   let body: SampleBody | undefined;
@@ -105,10 +146,34 @@ async function checkSample(run: Run, base: string, scenario: Scenario, token: st
   return !wrong;
 }
 
+/** What a scenario loads: a server process (the API, or the guard's floor server in guard.ts). */
+export interface LoadTarget {
+  base: string;
+  child: { pid?: number };
+}
+
+/** A scenario of a backend's run: measured, then kept under its name for the report. */
 export async function runLoad(run: Run, backendRun: BackendRun, server: BenchServer, scenario: Scenario, token: string): Promise<void> {
-  const { settings } = run;
   const label = server.backend === 'sqlite' ? '' : `${LABEL[server.backend]}: `;
-  if (!(await checkSample(run, server.base, scenario, token, label))) return;
+  const row = await measureLoad(run, server, scenario, token, label, server.backend === 'postgresql');
+  if (row) backendRun.results.set(scenario.name, row);
+}
+
+/**
+ * Checks a sample, warms up, measures and prints one row; null when the sample
+ * was wrong. Errors under load are recorded as problems (they fail the run).
+ * `measureDatabase`: also count the local postgres and redis-server CPU.
+ */
+export async function measureLoad(
+  run: Run,
+  server: LoadTarget,
+  scenario: Scenario,
+  token: string,
+  label: string,
+  measureDatabase = false,
+): Promise<LoadResult | null> {
+  const { settings } = run;
+  if (!(await checkSample(run, server.base, scenario, token, label))) return null;
   const options = {
     url: server.base + scenario.path,
     connections: settings.connections,
@@ -126,7 +191,6 @@ export async function runLoad(run: Run, backendRun: BackendRun, server: BenchSer
   // coarse for sub-millisecond requests. (Its typings omit the first
   // argument, the client, that the 'response' event really passes.)
   const latencies: number[] = [];
-  const measureDatabase = server.backend === 'postgresql';
   const serverCpuBefore = processCpuSeconds(server.child.pid);
   const databaseCpuBefore = databaseCpuSnapshot();
   const machineBefore = machineBusySeconds();
@@ -161,7 +225,6 @@ export async function runLoad(run: Run, backendRun: BackendRun, server: BenchSer
         ? null
         : Math.max(0, machineAfter - machineBefore - serverCpu - loadSeconds - (databaseCpu ?? 0)) / result.duration,
   };
-  backendRun.results.set(scenario.name, row);
   printRow(row, measureDatabase);
   if (row.otherCpu !== null && row.otherCpu > DISTURBED_CPU) {
     run.disturbed.push(`${label}${scenario.name}`);
@@ -173,4 +236,5 @@ export async function runLoad(run: Run, backendRun: BackendRun, server: BenchSer
       `${label}${scenario.name}: ${row.errors} connection errors/timeouts, ${row.non2xx} non-2xx, ${row.gqlErrors} GraphQL error responses under load`,
     );
   }
+  return row;
 }

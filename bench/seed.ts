@@ -4,6 +4,8 @@ import { postGraphQL, REGISTER } from '../tests/support/server.js';
 import type { BenchServer } from './server.js';
 import type { Settings } from './settings.js';
 
+export const SEED_PASSWORD = 'correct horse battery staple';
+
 /** Selects only the id: the fan-out times this mutation, so it must not grow with the tests' CREATE. */
 export const CREATE = 'mutation Create($content: String!) { createMessage(input: { content: $content }) { id } }';
 
@@ -23,12 +25,15 @@ async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promi
   await Promise.all(Array.from({ length: limit }, worker));
 }
 
+/** The seeded users' names, in order (authors take turns: each has messages / users of them). */
+export const seedUsername = (i: number) => `bench_user_${String(i).padStart(2, '0')}`;
+
 /** Registers the users and posts the messages; returns the users' access tokens. */
 async function seed(url: string, settings: Settings): Promise<string[]> {
   const tokens: string[] = [];
   for (let i = 0; i < settings.users; i++) {
     const data = await gql<{ register: { accessToken: string } }>(url, REGISTER, {
-      input: { username: `bench_user_${String(i).padStart(2, '0')}`, password: 'correct horse battery staple' },
+      input: { username: seedUsername(i), password: SEED_PASSWORD },
     });
     tokens.push(data.register.accessToken);
   }
