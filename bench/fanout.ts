@@ -7,6 +7,22 @@ import { CREATE, gql } from './seed.js';
 import type { BenchServer } from './server.js';
 import { problem, type FanOutResult, type Run } from './state.js';
 
+/** What every subscriber of the bench asks for (fan-out and S5). */
+export const MESSAGE_CREATED = 'subscription { messageCreated { id content createdAt author { id username } } }';
+
+/**
+ * A subscription is live only once the server has processed it (with Redis:
+ * once the SUBSCRIBE is acknowledged): posts probe messages until every
+ * client has seen one. `received[i]`: messages client i has had so far.
+ */
+export async function untilEverySubscriberHasOne(url: string, received: number[], token: string) {
+  for (let probe = 0; received.some((count) => count === 0); probe++) {
+    if (probe > 100) throw new Error('subscribers did not all receive a probe message within ~10 s');
+    await gql(url, CREATE, { content: `probe ${probe}` }, token);
+    await sleep(100);
+  }
+}
+
 /**
  * N clients subscribe to messageCreated; messages are posted one at a time.
  * For each: mutation round trip, send -> Nth delivery, and response -> Nth
@@ -24,7 +40,7 @@ export async function fanOut(run: Run, server: BenchServer, tokens: string[], la
       const client = wsClient(server.url, tokens[i % tokens.length], { onNonLazyError: () => void subscriptionErrors++ });
       clients.push(client);
       client.subscribe<{ messageCreated: { content: string } }>(
-        { query: 'subscription { messageCreated { id content createdAt author { id username } } }' },
+        { query: MESSAGE_CREATED },
         {
           next: (result) => {
             if (result.errors || !result.data) return void subscriptionErrors++;
@@ -39,14 +55,7 @@ export async function fanOut(run: Run, server: BenchServer, tokens: string[], la
         },
       );
     }
-    // A subscription is live only once the server has processed it (with
-    // Redis: once the SUBSCRIBE is acknowledged): post probes until every
-    // client has seen one.
-    for (let probe = 0; received.some((count) => count === 0); probe++) {
-      if (probe > 100) throw new Error('subscribers did not all receive a probe message within ~10 s');
-      await gql(server.url, CREATE, { content: `probe ${probe}` }, tokens[0]);
-      await sleep(100);
-    }
+    await untilEverySubscriberHasOne(server.url, received, tokens[0]!);
 
     const out: FanOutResult = { subscribers, messages: fanOutMessages, mutation: [], sendToAll: [], responseToAll: [], lost: 0 };
     for (let m = 0; m < fanOutMessages; m++) {

@@ -1,13 +1,13 @@
 // What the bench prints besides the scenario rows: the header, the fan-out
-// figures, each backend's floors and ratios (where a page's time goes), and
-// the side-by-side table of the two backends.
+// figures, each backend's floors and ratios (where a page's time goes), the
+// side-by-side table of the two backends, and S5's and S6's figures.
 import { cpus } from 'node:os';
 import { DISTURBED_CPU } from './cpu.js';
 import { int, line, ms, pct, percentile, sorted, times } from './format.js';
 import { DEEP, HEALTHZ, ME, NESTED, PAGE, SCENARIO_NAMES, WRITE } from './scenarios.js';
 import type { BenchServer } from './server.js';
 import { floorSeconds, LABEL, type Backend, type Settings } from './settings.js';
-import type { BackendRun, FanOutResult, Floor, LoadResult, Run } from './state.js';
+import type { BackendRun, FanOutResult, Floor, LoadResult, LoginStormResult, MixedResult, Run } from './state.js';
 
 export function printHeader(settings: Settings, postgresInfo: string | null) {
   const cpu = cpus();
@@ -25,7 +25,7 @@ export function printHeader(settings: Settings, postgresInfo: string | null) {
   console.log('  server: child process, NODE_ENV=production, LOG_LEVEL=warn, one instance per backend, one backend at a time');
   if (settings.backends.includes('sqlite')) console.log('    SQLite: fresh temp SQLite file; events and rate limits in process memory');
   if (postgresInfo) console.log(`    PostgreSQL + Redis: ${postgresInfo}`);
-  console.log('  BCRYPT_ROUNDS=4: login/register cost is not what this measures (no scenario hashes passwords)');
+  console.log('  BCRYPT_ROUNDS=4: login/register cost is not what this measures, except in S6 (its own server at cost 12)');
   console.log('  autocannon and the server each get ~1 of the 2 cores: "srv CPU" near 100% means the server is the bottleneck');
   if (postgresInfo) {
     console.log('  on PostgreSQL, postgres and redis-server share the same cores: "db CPU" is theirs (machine-wide, local processes)');
@@ -181,4 +181,36 @@ export function printComparison(run: Run) {
     console.log(line(['  raw Prisma', int(a.prisma), int(b.prisma), times(b.prisma / a.prisma)], sideWidths));
     console.log(line(['  raw driver (better-sqlite3 | pg)', int(a.raw), int(b.raw), times(b.raw / a.raw)], sideWidths));
   }
+}
+
+export function printMixed(settings: Settings, result: MixedResult) {
+  console.log(
+    `\nS5 mixed traffic: ${settings.connections} connections, each sending 9 S1 reads then 1 createMessage, ` +
+      `with ${result.subscribers} graphql-ws clients (one loopback address each) subscribed to messageCreated`,
+  );
+  console.log(
+    `  HTTP mix      ${int(result.rps)} req/s (${int(result.reads)} reads, ${int(result.writes)} writes)   ` +
+      `p50 ${ms(result.p50)} ms   p99 ${ms(result.p99)} ms   srv CPU ${pct(result.serverCpu)}   gen CPU ${pct(result.loadCpu)}`,
+  );
+  console.log(
+    `  delivery      p50 ${ms(result.deliveryP50)} ms   p99 ${ms(result.deliveryP99)} ms   ` +
+      `(write's HTTP response here -> each subscriber's copy here; ${int(result.deliveries)} deliveries, ` +
+      `${int(result.beforeResponse)} arrived before the response and count as 0)`,
+  );
+  console.log(`  failures      ${result.failures} (HTTP errors, GraphQL errors, missed deliveries)`);
+}
+
+/** The issue's S6 target: S1's p99 during the storm within this many times S1 alone. */
+export const STORM_P99_TARGET = 2;
+
+export function printLoginStorm(result: LoginStormResult) {
+  const ratio = result.during.p99 / result.alone.p99;
+  console.log(
+    `\n  S1 p99 alone ${ms(result.alone.p99)} ms, during the storm ${ms(result.during.p99)} ms: ${times(ratio)} ` +
+      `(target ≤ ${times(STORM_P99_TARGET)}: ${ratio <= STORM_P99_TARGET ? 'met' : 'not met'}); req/s ${int(result.alone.rps)} -> ${int(result.during.rps)}`,
+  );
+  console.log(
+    `  logins: ${int(result.logins)} (${result.loginsPerSecond.toFixed(1)}/s, ${result.inFlight} in flight), ` +
+      `p50 ${int(result.loginP50)} ms, p99 ${int(result.loginP99)} ms, ${result.loginFailures} failed`,
+  );
 }

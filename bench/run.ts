@@ -3,18 +3,24 @@
 //
 // One run measures, on the same machine and the same data, for each backend:
 //   1. the real server (a child process, so load generation does not share its
-//      event loop) under autocannon: /healthz, me, a page, a deep page, a
-//      nested page (DataLoader batching) and createMessage writes;
+//      event loop) under autocannon: /healthz, me (the issue's S4), a page,
+//      the peer harness's S1 page and S2 by-user page, a deep page, a nested
+//      page (DataLoader batching) and createMessage writes (S3);
 //   2. one subscription fan-out figure (graphql-ws);
-//   3. the data-layer floor of the page: on SQLite, in this process after the
+//   3. on SQLite only, S5: 90 % S1 reads / 10 % writes with 200 subscribers
+//      that must each get every write (mixed.ts);
+//   4. the data-layer floor of the page: on SQLite, in this process after the
 //      server stopped, the same Prisma calls and the same SQL on raw
 //      better-sqlite3; on PostgreSQL, right after seeding (the server idle),
 //      the same Prisma calls over adapter-pg and the same SQL on raw pg;
 // then prints ratios, so a reader sees where a page's time goes (HTTP +
 // GraphQL vs Prisma vs the database), and a side-by-side table of the two
 // backends: embedded SQLite with in-process events (the default) against
-// PostgreSQL + Redis (the scale-out backend), one instance each.
-// Figures are only comparable within one run.
+// PostgreSQL + Redis (the scale-out backend), one instance each. Between the
+// two, S6: S1 alone and during a stream of bcrypt-cost-12 logins, on a server
+// of its own (loginStorm.ts). Last, a summary of the issue's S1-S7 (summary.ts;
+// S7 is S1 and S3 on PostgreSQL + Redis), with whether S5's and S6's criteria
+// hold. Figures are only comparable within one run.
 //
 // Knobs (env): BENCH_BACKENDS (default "sqlite,postgresql"), BENCH_DURATION
 // seconds per load scenario (default 5 with two backends, 8 with one),
@@ -26,14 +32,18 @@
 // says why. BENCH_PEERS=<dir> (e.g. ../shared/bench) then also runs that
 // folder's peer harness with this project (peers.ts) and prints the ratios
 // to ceiling and mercurius beside the targets. Exits non-zero when any
-// response was an error.
+// response was an error, a login was refused or a subscriber missed a message
+// (a criterion that does not hold is reported, not a failure).
 //
 // The pieces: settings.ts (the knobs), state.ts (the one Run object every step
 // works over, and its cleanup), server.ts + cpu.ts (the server process and
 // who used the CPU), external.ts (PostgreSQL + Redis probe and cleanup),
-// seed.ts, scenarios.ts (autocannon), fanout.ts (graphql-ws), floors.ts
-// (Prisma and the raw drivers in this process), format.ts + report.ts.
+// seed.ts, scenarios.ts (autocannon), fanout.ts (graphql-ws), mixed.ts (S5),
+// loginStorm.ts (S6), floors.ts (Prisma and the raw drivers in this process),
+// format.ts + report.ts + summary.ts. `npm run bench:guard` (guard.ts) is the
+// short CI guard built from the same pieces.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runPeers } from './peers.js';
 import Database from 'better-sqlite3';
@@ -41,7 +51,10 @@ import { dropPostgresResources, probePostgresAndRedis } from './external.js';
 import { fanOut } from './fanout.js';
 import { postgresFloors, sqliteFloors } from './floors.js';
 import { columns } from './format.js';
-import { printComparison, printFanOut, printHeader, printRatios, printServerOutput, printSql } from './report.js';
+import { loginStorm } from './loginStorm.js';
+import { mixedTraffic } from './mixed.js';
+import { printComparison, printFanOut, printHeader, printLoginStorm, printMixed, printRatios, printServerOutput, printSql } from './report.js';
+import { printSummary } from './summary.js';
 import { runLoad, scenarios } from './scenarios.js';
 import { seedServer, seedUsername } from './seed.js';
 import { killServer, startServer, stopServer, type BenchServer } from './server.js';
@@ -63,6 +76,9 @@ async function runSqlite(run: Run) {
     for (const scenario of scenarios(deepCursor, seedUsername(7))) await runLoad(run, backendRun, server, scenario, tokens[0]!);
 
     if (run.settings.subscribers > 0) printFanOut((backendRun.fanOut = await fanOut(run, server, tokens, '')));
+    // S5 last on this server: its writes grow the table (the floors read the snapshot).
+    const mixed = await mixedTraffic(run, server, tokens);
+    if (mixed) printMixed(run.settings, (run.mixed = mixed));
 
     // The floors run after the server stopped, so they have the CPU to themselves.
     await stopServer(server);
@@ -133,6 +149,16 @@ async function main(run: Run) {
       if (run.interrupted) return;
       problem(run, `SQLite part failed: ${(error as Error).message}`);
     }
+    // S6 works on a copy of the snapshot the SQLite part took after seeding.
+    if (existsSync(run.snapshotFile)) {
+      try {
+        const storm = await loginStorm(run);
+        if (storm) printLoginStorm((run.loginStorm = storm));
+      } catch (error) {
+        if (run.interrupted) return;
+        problem(run, `S6 (login storm) failed: ${(error as Error).message}`);
+      }
+    }
   }
   if (settings.backends.includes('postgresql')) {
     if (run.postgresSkipped) {
@@ -153,6 +179,7 @@ async function main(run: Run) {
     execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
     if (!(await runPeers(process.env.BENCH_PEERS, process.cwd()))) problem(run, 'the peer run failed or had failures');
   }
+  printSummary(run);
   if (run.runs.size === 0) {
     console.log('\nNothing was measured.');
     process.exitCode = 1;

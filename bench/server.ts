@@ -11,23 +11,31 @@ export interface BenchServer extends ServerProcess {
   backend: Backend;
 }
 
-function backendEnv(run: Run, backend: Backend): { databaseUrl: string; env: Record<string, string> } {
+/** What a scenario needs beyond the backend's run: another SQLite file (S6 works on a copy), env on top. */
+export interface ServerOptions {
+  dbFile?: string;
+  /** Overrides the bench's defaults below (e.g. S6's BCRYPT_ROUNDS=12 and raised login limits). */
+  env?: Record<string, string>;
+}
+
+function backendEnv(run: Run, backend: Backend, dbFile: string): { databaseUrl: string; env: Record<string, string> } {
   const { postgres, redis } = run.settings;
   // '' drops an inherited variable (the server's config reads empty as unset):
   // the SQLite run must not pick up a REDIS_URL from the caller's shell.
   return backend === 'sqlite'
-    ? { databaseUrl: `file:${run.dbFile}`, env: { REDIS_URL: '', REDIS_PREFIX: '' } }
+    ? { databaseUrl: `file:${dbFile}`, env: { REDIS_URL: '', REDIS_PREFIX: '' } }
     : { databaseUrl: postgres.url, env: { DATABASE_POOL_SIZE: String(postgres.poolSize), REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix } };
 }
 
-export async function startServer(run: Run, backend: Backend): Promise<BenchServer> {
-  const { databaseUrl, env } = backendEnv(run, backend);
+export async function startServer(run: Run, backend: Backend, options: ServerOptions = {}): Promise<BenchServer> {
+  const { databaseUrl, env } = backendEnv(run, backend, options.dbFile ?? run.dbFile);
   const server = await spawnServer(databaseUrl, {
     NODE_ENV: 'production',
     JWT_SECRET: randomBytes(48).toString('base64url'),
-    BCRYPT_ROUNDS: '4', // the bench measures the API, not bcrypt
+    BCRYPT_ROUNDS: '4', // the bench measures the API, not bcrypt (except S6, which says so)
     LOG_LEVEL: 'warn', // so anything the server prints is worth reading
     ...env,
+    ...options.env,
   });
   // Known from here on, so every way out kills it (see state.ts).
   run.children.add(server.child);

@@ -20,6 +20,12 @@ export interface Settings {
   messages: number;
   subscribers: number;
   fanOutMessages: number;
+  /** S5: graphql-ws clients subscribed to messageCreated while the 90/10 mix runs. */
+  mixedSubscribers: number;
+  /** S6: logins kept in flight during the storm (the hash pool queues them; PASSWORD_HASH_QUEUE is 64). */
+  stormInFlight: number;
+  /** S6: users registered at cost 12 that the storm logs in as (one per in-flight login, round robin). */
+  stormUsers: number;
   /** The PostgreSQL + Redis run gets its own schema and key prefix, so concurrent test runs are not disturbed. */
   postgres: {
     /** Without `?schema=`: for the checks and the final DROP SCHEMA. */
@@ -74,6 +80,9 @@ export function loadSettings(): Settings {
     messages: 2000,
     subscribers: envNumber('BENCH_SUBSCRIBERS', 50),
     fanOutMessages: 200,
+    mixedSubscribers: 200,
+    stormInFlight: 8,
+    stormUsers: 8,
     postgres: { adminUrl: target.connectionString, schema, url: url.toString(), poolSize: envNumber('DATABASE_POOL_SIZE', 10) },
     redis: { url: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379', prefix: `bench:${runId}:` },
   };

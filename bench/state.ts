@@ -37,6 +37,41 @@ export interface FanOutResult {
   lost: number;
 }
 
+/** S5, mixed traffic with subscribers (mixed.ts); latencies in ms. */
+export interface MixedResult {
+  subscribers: number;
+  /** HTTP requests per second of the whole mix (reads and writes). */
+  rps: number;
+  reads: number;
+  writes: number;
+  /** HTTP round trips of the mix. */
+  p50: number;
+  p99: number;
+  /** Write's HTTP response at the client -> a subscriber has that message (0 when the event beat the response). */
+  deliveryP50: number;
+  deliveryP99: number;
+  deliveries: number;
+  /** Deliveries that arrived before the write's response (counted as 0 ms above). */
+  beforeResponse: number;
+  /** HTTP errors + GraphQL errors + missed or duplicate deliveries + subscription errors; any fails the run. */
+  failures: number;
+  serverCpu: number | null;
+  loadCpu: number;
+}
+
+/** S6, S1 alone and during a stream of bcrypt-cost-12 logins (loginStorm.ts). */
+export interface LoginStormResult {
+  alone: LoadResult;
+  during: LoadResult;
+  /** Logins answered while the storm ran, and how many of them were not a token (refusals included). */
+  logins: number;
+  loginFailures: number;
+  loginsPerSecond: number;
+  loginP50: number;
+  loginP99: number;
+  inFlight: number;
+}
+
 /** The data-layer floor of the page (floors.ts). */
 export interface Floor {
   /** raw Prisma page, ops/s */
@@ -65,6 +100,8 @@ export interface Run {
   problems: string[];
   /** Scenarios measured while other processes competed for the CPU (not a failure: a caveat). */
   disturbed: string[];
+  mixed?: MixedResult;
+  loginStorm?: LoginStormResult;
   /** Why the PostgreSQL part did not run or did not finish, when it did not. */
   postgresSkipped: string | null;
   /** Server processes not yet known to have exited. */
