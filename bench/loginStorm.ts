@@ -71,7 +71,6 @@ class Storm {
 
 export async function loginStorm(run: Run): Promise<LoginStormResult | null> {
   const { settings } = run;
-  const label = 'S6: ';
   console.log(`\n=== S6: S1 alone, then during a login storm (bcrypt cost ${STORM_BCRYPT_ROUNDS}, ${settings.stormInFlight} logins in flight) ===`);
   const dbFile = join(run.workDir, 's6.db');
   copyFileSync(run.snapshotFile, dbFile);
@@ -87,17 +86,18 @@ export async function loginStorm(run: Run): Promise<LoginStormResult | null> {
       const data = await gql<{ register: { accessToken: string } }>(server.url, REGISTER, { input: { username, password: PASSWORD } });
       tokens.push(data.register.accessToken);
     }
+    // The names carry "S6: ", so measureLoad's own label (for problems and the disturbed list) stays empty.
     const s1 = (name: string) => ({ ...S1_SCENARIO, name: `S6: S1 ${name}` });
-    const alone = await measureLoad(run, server, s1('alone'), tokens[0]!, label);
+    const alone = await measureLoad(run, server, s1('alone'), tokens[0]!, '');
     if (!alone) return null;
 
     // Started before measureLoad's warm-up, so the hash pool is busy and its
     // queue full to `stormInFlight` before the measured seconds begin.
     const storm = new Storm(server.url, usernames, settings.stormInFlight);
-    const during = await measureLoad(run, server, s1('during login storm'), tokens[0]!, label).finally(() => storm.stop());
+    const during = await measureLoad(run, server, s1('during login storm'), tokens[0]!, '').finally(() => storm.stop());
     if (!during) return null;
     const logins = storm.latencies.length;
-    if (storm.failures) problem(run, `${label}${storm.failures} of ${logins} logins failed (first: ${storm.firstFailure})`);
+    if (storm.failures) problem(run, `S6: ${storm.failures} of ${logins} logins failed (first: ${storm.firstFailure})`);
     const loginLatencies = sorted(storm.latencies);
     await stopServer(server);
     printServerOutput(server);

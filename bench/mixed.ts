@@ -13,7 +13,7 @@ import autocannon from 'autocannon';
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { wsClient } from '../tests/support/server.js';
-import { processCpuSeconds } from './cpu.js';
+import { DISTURBED_CPU, machineBusySeconds, processCpuSeconds } from './cpu.js';
 import { MESSAGE_CREATED, untilEverySubscriberHasOne } from './fanout.js';
 import { percentile, sorted } from './format.js';
 import { checkSample, requestOptions, S1_SCENARIO, type Scenario } from './scenarios.js';
@@ -126,6 +126,7 @@ export async function mixedTraffic(run: Run, server: BenchServer, tokens: string
     // other scenario, so its JIT and caches are warm.
     const latencies: number[] = [];
     const serverCpuBefore = processCpuSeconds(server.child.pid);
+    const machineBefore = machineBusySeconds();
     const loadCpuBefore = process.cpuUsage();
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon(
@@ -141,7 +142,15 @@ export async function mixedTraffic(run: Run, server: BenchServer, tokens: string
       instance.on('response', (...args: unknown[]) => void latencies.push(args[3] as number));
     });
     const serverCpuAfter = processCpuSeconds(server.child.pid);
+    const machineAfter = machineBusySeconds();
     const loadCpu = process.cpuUsage(loadCpuBefore);
+    const serverCpu = serverCpuBefore === null || serverCpuAfter === null ? null : serverCpuAfter - serverCpuBefore;
+    const loadSeconds = (loadCpu.user + loadCpu.system) / 1e6;
+    const otherCpu =
+      machineBefore === null || machineAfter === null || serverCpu === null
+        ? null
+        : Math.max(0, machineAfter - machineBefore - serverCpu - loadSeconds) / result.duration;
+    if (otherCpu !== null && otherCpu > DISTURBED_CPU) run.disturbed.push('S5 mixed traffic');
 
     // Deliveries still in flight when the load stopped.
     const complete = () => [...answered.keys()].every((id) => (subscribers.receipts.get(id)?.length ?? 0) >= settings.mixedSubscribers);
@@ -187,8 +196,9 @@ export async function mixedTraffic(run: Run, server: BenchServer, tokens: string
       deliveries: delays.length,
       beforeResponse,
       failures,
-      serverCpu: serverCpuBefore === null || serverCpuAfter === null ? null : (serverCpuAfter - serverCpuBefore) / result.duration,
-      loadCpu: (loadCpu.user + loadCpu.system) / 1e6 / result.duration,
+      serverCpu: serverCpu === null ? null : serverCpu / result.duration,
+      loadCpu: loadSeconds / result.duration,
+      otherCpu,
     };
   } finally {
     await subscribers.close();

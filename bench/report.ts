@@ -198,6 +198,9 @@ export function printMixed(settings: Settings, result: MixedResult) {
       `${int(result.beforeResponse)} arrived before the response and count as 0)`,
   );
   console.log(`  failures      ${result.failures} (HTTP errors, GraphQL errors, missed deliveries)`);
+  if (result.otherCpu !== null && result.otherCpu > DISTURBED_CPU) {
+    console.log(`  ^ other processes on this machine used ${pct(result.otherCpu)} of a core meanwhile: these figures are disturbed`);
+  }
 }
 
 /** The issue's S6 target: S1's p99 during the storm within this many times S1 alone. */

@@ -57,6 +57,8 @@ export interface MixedResult {
   failures: number;
   serverCpu: number | null;
   loadCpu: number;
+  /** CPU (share of one core) used meanwhile by anything else on the machine, as in LoadResult. */
+  otherCpu: number | null;
 }
 
 /** S6, S1 alone and during a stream of bcrypt-cost-12 logins (loginStorm.ts). */
