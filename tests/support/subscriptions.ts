@@ -39,11 +39,16 @@ export async function subscribe<T = any>(client: Client, query: string, variable
       const ready = pending.shift();
       if (ready !== undefined) return Promise.resolve(ready);
       return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms);
-        waiters.push((value) => {
+        const waiter = (value: T) => {
           clearTimeout(timer);
           resolve(value);
-        });
+        };
+        // A waiter that timed out leaves the queue: the next event goes to the next next().
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`no event within ${ms} ms`));
+        }, ms);
+        waiters.push(waiter);
       });
     },
   };
