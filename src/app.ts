@@ -13,6 +13,10 @@ import { ActiveSessions } from './auth/activeSessions.js';
 import { AccessTokenVerifier } from './auth/tokens.js';
 import { UserCache } from './users/cache.js';
 import { TimelineCache } from './messages/timelineCache.js';
+import { ConversationFeed } from './conversations/feed.js';
+import { CursorCodec } from './conversations/cursor.js';
+import { TypingThrottle } from './conversations/typing.js';
+import { startEventPruning } from './conversations/pruning.js';
 import type { AppEvents, AppServices } from './context.js';
 import { createSchema } from './graphql/schema.js';
 import { operationLimits } from './graphql/limits.js';
@@ -39,18 +43,24 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const database = await openDatabase(config, log, options);
   // With Redis, events and rate-limit counters are shared by every instance.
   const redis = config.redis ? connectRedis(config.redis.url, log) : null;
+  const events = redis ? createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>();
+  const redisStore = redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined;
   const services: AppServices = {
     config,
     log,
     db: database.db,
-    events: redis ? createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>(),
+    events,
     passwords: new Passwords(config.passwordHashing),
-    rateLimits: createRateLimits(config.rateLimits, redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined),
+    rateLimits: createRateLimits(config.rateLimits, redisStore),
     accessTokens: new AccessTokenVerifier(config.jwt),
     userCache: new UserCache(),
     timeline: new TimelineCache(),
     activeSessions: new ActiveSessions(database.db, config.jwt.sessionCheckTtlSeconds),
+    conversationFeed: await ConversationFeed.start(events),
+    eventCursors: new CursorCodec(config.jwt.secret),
+    typing: new TypingThrottle(redisStore),
   };
+  const stopPruning = startEventPruning(database.db, config.eventRetentionSeconds, log);
   // Logouts anywhere end this instance's cached sessions at once.
   const stopRevocations = await services.events.listen('SESSIONS_REVOKED', (event) => services.activeSessions.revoked(event));
   // A message write on any instance (this one included) ends the cached timeline pages.
@@ -111,6 +121,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         await apollo.stop(); // drains HTTP (in-flight requests finish), then closes sockets
         await stopRevocations();
         for (const stop of stopTimeline) await stop();
+        stopPruning();
+        await services.conversationFeed.stop();
         await services.events.close();
         await redis?.close();
         await database.close();

@@ -76,6 +76,7 @@ const envSchema = z.object({
   REFRESH_TOKEN_TTL: duration('30d'),
   REFRESH_REUSE_GRACE: duration('10s', { allowZero: true }),
   SESSION_CHECK_TTL: duration('30s'),
+  EVENT_RETENTION: duration('7d'),
   CORS_ORIGINS: z.string().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port').optional(),
   REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'expected letters, digits, _ : . -').default('messaging:'),
@@ -166,6 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       refreshGraceSeconds: e.REFRESH_REUSE_GRACE,
       sessionCheckTtlSeconds: e.SESSION_CHECK_TTL,
     },
+    /** How far back events(after:) can replay; older history is pruned. */
+    eventRetentionSeconds: e.EVENT_RETENTION,
     bcryptRounds: e.BCRYPT_ROUNDS,
     corsOrigins: e.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? null,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,

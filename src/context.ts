@@ -14,13 +14,18 @@ import type { RateLimits } from './auth/rateLimits.js';
 import type { SessionEvents } from './auth/sessions.js';
 import type { Auth } from './auth/viewer.js';
 import type { MessageEvents } from './messages/events.js';
+import type { ConversationEvents } from './conversations/events.js';
+import type { ConversationFeed } from './conversations/feed.js';
+import type { CursorCodec } from './conversations/cursor.js';
+import type { TypingThrottle } from './conversations/typing.js';
+import { createConversationLoaders } from './conversations/loaders.js';
 import type { TimelineCache } from './messages/timelineCache.js';
 import type { UserCache } from './users/cache.js';
 import { createUserLoader } from './users/loaders.js';
 import { createMessageLoaders } from './messages/loaders.js';
 
 /** Every event the app publishes, by topic. */
-export type AppEvents = MessageEvents & SessionEvents;
+export type AppEvents = MessageEvents & SessionEvents & ConversationEvents;
 
 /** Long-lived pieces, created at start and shared by all requests. */
 export interface AppServices {
@@ -37,6 +42,12 @@ export interface AppServices {
   userCache: UserCache;
   /** First pages of the timeline and of each author, cleared by every message write and event. */
   timeline: TimelineCache;
+  /** This instance's end of the conversation events, shared by every live event stream. */
+  conversationFeed: ConversationFeed;
+  /** Signs and checks the event stream's cursors. */
+  eventCursors: CursorCodec;
+  /** At most one TypingEvent per member and conversation every few seconds. */
+  typing: TypingThrottle;
 }
 
 export interface Context extends AppServices {
@@ -46,10 +57,14 @@ export interface Context extends AppServices {
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function createLoaders(services: Pick<AppServices, 'db' | 'userCache'>) {
-  return { user: createUserLoader(services.db, services.userCache), ...createMessageLoaders(services.db) };
+export function createLoaders(services: Pick<AppServices, 'db' | 'userCache'>, viewerId: string | null) {
+  return {
+    user: createUserLoader(services.db, services.userCache),
+    ...createMessageLoaders(services.db),
+    ...createConversationLoaders(services.db, viewerId),
+  };
 }
 
 export function createContext(services: AppServices, auth: Auth, ip: string): Context {
-  return { ...services, auth, ip, loaders: createLoaders(services) };
+  return { ...services, auth, ip, loaders: createLoaders(services, auth.kind === 'viewer' ? auth.claims.userId : null) };
 }

@@ -9,6 +9,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   USERNAME_TAKEN: 'USERNAME_TAKEN',
   RATE_LIMITED: 'RATE_LIMITED',
+  NAME_TAKEN: 'NAME_TAKEN',
+  RESYNC_REQUIRED: 'RESYNC_REQUIRED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   // Apollo's codes for refusals before execution; the WebSocket side uses the same.
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
@@ -23,6 +25,9 @@ export const forbidden = (message = 'Not allowed') => error(ErrorCode.FORBIDDEN,
 export const notFound = (what: string) => error(ErrorCode.NOT_FOUND, `${what} not found`);
 export const badUserInput = (message: string, field?: string) =>
   error(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+export const nameTaken = () => error(ErrorCode.NAME_TAKEN, 'A public channel has this name');
+export const resyncRequired = (message = 'This cursor can no longer be resumed: refetch, then subscribe afresh') =>
+  error(ErrorCode.RESYNC_REQUIRED, message);
 export const usernameTaken = () => error(ErrorCode.USERNAME_TAKEN, 'This username is taken');
 export const rateLimited = (retryAfterSeconds: number) =>
   error(ErrorCode.RATE_LIMITED, 'Too many attempts, try again later', {

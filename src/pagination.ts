@@ -12,16 +12,20 @@ export interface CursorPosition {
   id: string;
 }
 
-const PREFIX = 'm1';
+/**
+ * Which list a cursor belongs to: a message cursor is refused by the list of
+ * conversations and the other way round (BAD_USER_INPUT, as for any malformed cursor).
+ */
+export type CursorKind = 'm1' | 'c1' | 'p1';
 
-export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(`${PREFIX}:${position.createdAt.getTime()}:${position.id}`, 'utf8').toString('base64url');
+export function encodeCursor(position: CursorPosition, kind: CursorKind = 'm1'): string {
+  return Buffer.from(`${kind}:${position.createdAt.getTime()}:${position.id}`, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): CursorPosition {
+export function decodeCursor(cursor: string, kind: CursorKind = 'm1'): CursorPosition {
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
   const [prefix, millis, id] = parts;
-  if (parts.length !== 3 || prefix !== PREFIX || !/^\d{1,15}$/.test(millis ?? '') || !isUuid(id ?? '') || id !== id!.toLowerCase()) {
+  if (parts.length !== 3 || prefix !== kind || !/^\d{1,15}$/.test(millis ?? '') || !isUuid(id ?? '') || id !== id!.toLowerCase()) {
     throw badUserInput('Malformed cursor', 'after');
   }
   return { createdAt: new Date(Number(millis)), id: id! };
@@ -68,16 +72,26 @@ export interface ConnectionModel<T> {
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   countTotal: () => Promise<number>;
+  /** The cursor of a node (messages: encodeCursor of its createdAt and id). */
+  cursorOf: (node: T) => string;
 }
 
+const messageCursor = (node: unknown) => encodeCursor(node as CursorPosition);
+
 /** Turns `first + 1` fetched rows into a page (the extra row only says "there is more"). */
-export function toConnection<T>(rows: T[], page: PageArgs, countTotal: () => Promise<number>): ConnectionModel<T> {
+export function toConnection<T>(
+  rows: T[],
+  page: PageArgs,
+  countTotal: () => Promise<number>,
+  cursorOf: (node: T) => string = messageCursor,
+): ConnectionModel<T> {
   return {
     nodes: rows.slice(0, page.first),
     hasNextPage: rows.length > page.first,
     // Forward-only pagination: there is something newer exactly when we started after a cursor.
     hasPreviousPage: page.after !== null,
     countTotal,
+    cursorOf,
   };
 }
 
@@ -86,16 +100,17 @@ export const emptyConnection = <T>(): ConnectionModel<T> => ({
   hasNextPage: false,
   hasPreviousPage: false,
   countTotal: async () => 0,
+  cursorOf: messageCursor,
 });
 
 /** The resolvers of any `XConnection` type over a ConnectionModel. */
 export const connectionResolvers = {
-  edges: <T extends CursorPosition>(page: ConnectionModel<T>) => page.nodes.map((node) => ({ cursor: encodeCursor(node), node })),
-  pageInfo: <T extends CursorPosition>(page: ConnectionModel<T>) => ({
+  edges: <T>(page: ConnectionModel<T>) => page.nodes.map((node) => ({ cursor: page.cursorOf(node), node })),
+  pageInfo: <T>(page: ConnectionModel<T>) => ({
     hasNextPage: page.hasNextPage,
     hasPreviousPage: page.hasPreviousPage,
-    startCursor: page.nodes[0] ? encodeCursor(page.nodes[0]) : null,
-    endCursor: page.nodes.at(-1) ? encodeCursor(page.nodes.at(-1)!) : null,
+    startCursor: page.nodes[0] ? page.cursorOf(page.nodes[0]) : null,
+    endCursor: page.nodes.at(-1) ? page.cursorOf(page.nodes.at(-1)!) : null,
   }),
   totalCount: <T>(page: ConnectionModel<T>) => page.countTotal(),
 };

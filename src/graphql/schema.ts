@@ -6,12 +6,13 @@ import type { GraphQLSchema } from 'graphql';
 import { authResolvers } from '../auth/resolvers.js';
 import { messageResolvers } from '../messages/resolvers.js';
 import { userResolvers } from '../users/resolvers.js';
+import { conversationResolvers } from '../conversations/resolvers.js';
 
 export const schemaPath = new URL('../../schema.graphql', import.meta.url);
 
 export function createSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: readFileSync(schemaPath, 'utf8'),
-    resolvers: [{ DateTime: DateTimeResolver }, authResolvers, userResolvers, messageResolvers],
+    resolvers: [{ DateTime: DateTimeResolver }, authResolvers, userResolvers, messageResolvers, conversationResolvers],
   });
 }

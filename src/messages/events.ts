@@ -6,6 +6,8 @@ export interface MessageEventPayload {
   id: string;
   content: string;
   authorId: string;
+  conversationId: string | null;
+  clientMessageId: string | null;
   createdAt: string;
   updatedAt: string;
   edited: boolean;
@@ -23,6 +25,8 @@ export function toMessageEvent(message: MessageModel & { author: NonNullable<Mes
     id: message.id,
     content: message.content,
     authorId: message.authorId,
+    conversationId: message.conversationId,
+    clientMessageId: message.clientMessageId,
     createdAt: message.createdAt.toISOString(),
     updatedAt: message.updatedAt.toISOString(),
     edited: message.edited,
@@ -35,6 +39,8 @@ export function fromMessageEvent(event: MessageEventPayload): MessageModel {
     id: event.id,
     content: event.content,
     authorId: event.authorId,
+    conversationId: event.conversationId,
+    clientMessageId: event.clientMessageId,
     createdAt: new Date(event.createdAt),
     updatedAt: new Date(event.updatedAt),
     edited: event.edited,

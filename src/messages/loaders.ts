@@ -1,4 +1,4 @@
-// Per-request batching for `User.messages`: the pages of many users cost one
+// Per-request batching for `User.messages` (public timeline messages only): the pages of many users cost one
 // query (plus one count if totalCount is selected), however many users a
 // response contains.
 import DataLoader from 'dataloader';
@@ -44,7 +44,7 @@ export function createMessageLoaders(db: Db): MessageLoaders {
   const countByAuthor = new DataLoader<string, number>(async (authorIds) => {
     const counts = await db.message.groupBy({
       by: ['authorId'],
-      where: { authorId: { in: [...authorIds] } },
+      where: { authorId: { in: [...authorIds] }, conversationId: null },
       _count: { _all: true },
     });
     const byAuthor = new Map(counts.map((row) => [row.authorId, row._count._all]));
@@ -75,8 +75,8 @@ const AUTHORS_PER_QUERY = 250;
 function firstPagesOf(db: Db, authorIds: string[], limit: number): Promise<MessageModel[]> {
   const perAuthor = authorIds.map(
     (authorId, i) => Prisma.sql`SELECT * FROM (
-      SELECT "id", "content", "authorId", "createdAt", "updatedAt", "edited" FROM "Message"
-      WHERE "authorId" = ${authorId} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}
+      SELECT "id", "content", "authorId", "conversationId", "clientMessageId", "createdAt", "updatedAt", "edited" FROM "Message"
+      WHERE "authorId" = ${authorId} AND "conversationId" IS NULL ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}
     ) AS ${Prisma.raw(`"a${i}"`)}`,
   );
   return db.$queryRaw<MessageModel[]>`${Prisma.join(perAuthor, ' UNION ALL ')}`;
@@ -87,7 +87,7 @@ async function pagesAfter(db: Db, authorIds: string[], limit: number, after: str
   const position = decodeCursor(after);
   const pages = await Promise.all(
     authorIds.map((authorId) =>
-      db.message.findMany({ where: { authorId, ...olderThan(position) }, orderBy: newestFirst, take: limit }),
+      db.message.findMany({ where: { authorId, conversationId: null, ...olderThan(position) }, orderBy: newestFirst, take: limit }),
     ),
   );
   return new Map(authorIds.map((authorId, i) => [authorId, pages[i]!]));

@@ -7,9 +7,10 @@ import { connectionResolvers, emptyConnection, parsePageArgs, toConnection } fro
 import { findUserByUsername } from '../users/service.js';
 import { usernameKeyOrNull } from '../users/validation.js';
 import type { Context } from '../context.js';
-import { fromMessageEvent, toMessageEvent, type MessageEvents } from './events.js';
+import { fromMessageEvent, type MessageEvents } from './events.js';
 import type { MessageModel } from './model.js';
-import { authorPage, createMessage, deleteMessage, findMessage, timelinePage, updateMessage } from './service.js';
+import { authorPage, createMessage, deleteMessage, findReadableMessage, timelinePage, updateMessage } from './service.js';
+import { parseClientMessageId } from '../conversations/validation.js';
 import { parseContent } from './validation.js';
 
 async function withAuthor(ctx: Context, message: MessageModel) {
@@ -21,8 +22,8 @@ async function withAuthor(ctx: Context, message: MessageModel) {
 export const messageResolvers: Resolvers = {
   Query: {
     message: async (_parent, { id }, ctx) => {
-      requireViewer(ctx);
-      return findMessage(ctx, parseId(id));
+      const viewer = requireViewer(ctx);
+      return findReadableMessage(ctx, viewer.userId, parseId(id));
     },
     messages: (_parent, args, ctx) => {
       requireViewer(ctx);
@@ -40,23 +41,19 @@ export const messageResolvers: Resolvers = {
   Mutation: {
     createMessage: async (_parent, { input }, ctx) => {
       const viewer = requireViewer(ctx);
-      const message = await withAuthor(ctx, await createMessage(ctx, viewer.userId, parseContent(input.content)));
-      // Published after the write committed: subscribers can read it back.
-      await ctx.events.publish('MESSAGE_CREATED', toMessageEvent(message));
-      return message;
+      return createMessage(ctx, viewer.userId, {
+        content: parseContent(input.content),
+        conversationId: input.conversationId == null ? null : parseId(input.conversationId, 'conversationId'),
+        clientMessageId: parseClientMessageId(input.clientMessageId),
+      });
     },
     updateMessage: async (_parent, { id, input }, ctx) => {
       const viewer = requireViewer(ctx);
-      const { message, changed } = await updateMessage(ctx, viewer.userId, parseId(id), parseContent(input.content));
-      const full = await withAuthor(ctx, message);
-      if (changed) await ctx.events.publish('MESSAGE_UPDATED', toMessageEvent(full));
-      return full;
+      return updateMessage(ctx, viewer.userId, parseId(id), parseContent(input.content));
     },
     deleteMessage: async (_parent, { id }, ctx) => {
       const viewer = requireViewer(ctx);
-      const message = await deleteMessage(ctx, viewer.userId, parseId(id));
-      await ctx.events.publish('MESSAGE_DELETED', { id: message.id, authorId: message.authorId });
-      return message.id;
+      return (await deleteMessage(ctx, viewer.userId, parseId(id))).id;
     },
   },
 
@@ -96,6 +93,10 @@ export const messageResolvers: Resolvers = {
 
   Message: {
     author: async (message, _args, ctx) => (await withAuthor(ctx, message)).author,
+    // Only a message the viewer may read reaches here, so its conversation is readable too.
+    conversation: (message, _args, ctx) => (message.conversationId === null ? null : ctx.loaders.conversation.load(message.conversationId)),
+    // The author's own key (for their other devices' optimistic updates); nobody else's business.
+    clientMessageId: (message, _args, ctx) => (ctx.auth.kind === 'viewer' && ctx.auth.claims.userId === message.authorId ? message.clientMessageId : null),
   },
 
   User: {

@@ -48,3 +48,12 @@ export async function findUserByUsername({ db, userCache }: UserLookupDeps, user
   if (user) userCache.remember(user);
   return user;
 }
+
+/** A user by id, from the shared cache when it has them. */
+export async function findUserById({ db, userCache }: UserLookupDeps, id: string): Promise<UserModel | null> {
+  const cached = userCache.get(id);
+  if (cached) return cached;
+  const user = await db.user.findUnique({ where: { id }, select: publicUserFields });
+  if (user) userCache.remember(user);
+  return user;
+}

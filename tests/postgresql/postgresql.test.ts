@@ -48,9 +48,9 @@ test('migrations produce exactly the PostgreSQL schema (drift check on a live da
   assert.ok(isEmptyMigration(drift), `pending:\n${drift}`);
 
   // The check has teeth: a missing index shows up as the SQL to recreate it.
-  await query(target, 'DROP INDEX "Message_authorId_createdAt_id_idx"');
+  await query(target, 'DROP INDEX "Message_authorId_conversationId_createdAt_id_idx"');
   const repair = await diffDatabaseToSchema(postgresAdapter(target, 2), schema);
-  assert.match(repair, /CREATE INDEX "Message_authorId_createdAt_id_idx"/);
+  assert.match(repair, /CREATE INDEX "Message_authorId_conversationId_createdAt_id_idx"/);
 
   // Prisma's engine accepts the recorded history as its own.
   const diagnosis = await diagnoseMigrationHistory(
@@ -87,16 +87,19 @@ test('PostgreSQL types and indexes: timestamptz, unique username key, pagination
   const indexes = await query(target, 'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1', [target.schema]);
   const byName = new Map(indexes.map((row) => [row.indexname, row.indexdef as string]));
   assert.match(byName.get('User_usernameKey_key') ?? '', /UNIQUE/);
-  assert.match(byName.get('Message_createdAt_id_idx') ?? '', /"createdAt" DESC, id DESC/);
-  assert.match(byName.get('Message_authorId_createdAt_id_idx') ?? '', /"authorId", "createdAt" DESC, id DESC/);
+  assert.match(byName.get('Message_conversationId_createdAt_id_authorId_idx') ?? '', /"conversationId", "createdAt" DESC, id DESC, "authorId"/);
+  assert.match(byName.get('Message_authorId_conversationId_createdAt_id_idx') ?? '', /"authorId", "conversationId", "createdAt" DESC, id DESC/);
+  assert.match(byName.get('Message_authorId_clientMessageId_key') ?? '', /UNIQUE/);
 
-  // The keyset page query can be answered from the index.
+  // The keyset page queries (an author's public messages; the public
+  // timeline) are answered from the indexes.
   await admin.query(`SET search_path TO "${target.schema}"`);
   await admin.query('SET enable_seqscan = off');
-  const plan = await admin.query(
-    `EXPLAIN SELECT id FROM "Message" WHERE "authorId" = 'a' AND "createdAt" <= now()
-     ORDER BY "createdAt" DESC, id DESC LIMIT 21`,
-  );
+  const explain = async (sql: string) => (await admin.query(`EXPLAIN ${sql}`)).rows.map((row) => row['QUERY PLAN']).join('\n');
+  const byAuthor = await explain(`SELECT id FROM "Message" WHERE "authorId" = 'a' AND "conversationId" IS NULL AND "createdAt" <= now()
+     ORDER BY "createdAt" DESC, id DESC LIMIT 21`);
+  const timeline = await explain(`SELECT id FROM "Message" WHERE "conversationId" IS NULL ORDER BY "createdAt" DESC, id DESC LIMIT 21`);
   await admin.query('RESET enable_seqscan');
-  assert.match(plan.rows.map((row) => row['QUERY PLAN']).join('\n'), /Index.*Message_authorId_createdAt_id_idx/);
+  assert.match(byAuthor, /Index.*Message_authorId_conversationId_createdAt_id_idx/);
+  assert.match(timeline, /Index.*Message_conversationId_createdAt_id_authorId_idx/);
 });

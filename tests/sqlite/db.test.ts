@@ -81,10 +81,10 @@ test('migrations produce exactly prisma/schema.prisma (drift check)', async (t) 
 test('migrationScriptFromEmpty writes the whole schema', async (t) => {
   const adapter = new PrismaBetterSqlite3({ url: path.join(tempDir(t), 'unused.db') });
   const sql = await migrationScriptFromEmpty(adapter, await readSchemaFile(defaultSchemaPath()));
-  for (const table of ['User', 'Message', 'Session', 'RefreshToken']) {
+  for (const table of ['User', 'Message', 'Session', 'RefreshToken', 'Conversation', 'Membership', 'ConversationEvent']) {
     assert.match(sql, new RegExp(`CREATE TABLE "${table}"`));
   }
-  assert.match(sql, /CREATE INDEX "Message_createdAt_id_idx" ON "Message"\("createdAt" DESC, "id" DESC\)/);
+  assert.match(sql, /CREATE INDEX "Message_conversationId_createdAt_id_authorId_idx" ON "Message"\("conversationId", "createdAt" DESC, "id" DESC, "authorId"\)/);
   assert.equal(isEmptyMigration(sql), false);
   assert.equal(isEmptyMigration('-- This is an empty migration.'), true);
 });

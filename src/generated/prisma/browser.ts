@@ -24,9 +24,26 @@ export * from './enums.js';
 export type User = Prisma.UserModel
 /**
  * Model Message
- * 
+ * A message: on the public timeline (conversationId null) or in a conversation.
  */
 export type Message = Prisma.MessageModel
+/**
+ * Model Conversation
+ * A channel (PUBLIC or PRIVATE) or a direct conversation between two users.
+ */
+export type Conversation = Prisma.ConversationModel
+/**
+ * Model Membership
+ * 
+ */
+export type Membership = Prisma.MembershipModel
+/**
+ * Model ConversationEvent
+ * The durable history of a conversation (the event stream's replay): one
+ * row per change, at position `seq` of its conversation. Subjects are
+ * referenced, not copied: replay shows their current state.
+ */
+export type ConversationEvent = Prisma.ConversationEventModel
 /**
  * Model Session
  * A login session: one chain (family) of rotated refresh tokens.

@@ -10,6 +10,9 @@
  */
 export type * from './models/User.js'
 export type * from './models/Message.js'
+export type * from './models/Conversation.js'
+export type * from './models/Membership.js'
+export type * from './models/ConversationEvent.js'
 export type * from './models/Session.js'
 export type * from './models/RefreshToken.js'
 export type * from './commonInputTypes.js'

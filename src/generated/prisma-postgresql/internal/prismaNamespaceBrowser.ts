@@ -53,6 +53,9 @@ export const AnyNull = runtime.AnyNull
 export const ModelName = {
   User: 'User',
   Message: 'Message',
+  Conversation: 'Conversation',
+  Membership: 'Membership',
+  ConversationEvent: 'ConversationEvent',
   Session: 'Session',
   RefreshToken: 'RefreshToken'
 } as const
@@ -88,12 +91,55 @@ export const MessageScalarFieldEnum = {
   id: 'id',
   content: 'content',
   authorId: 'authorId',
+  conversationId: 'conversationId',
+  clientMessageId: 'clientMessageId',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
   edited: 'edited'
 } as const
 
 export type MessageScalarFieldEnum = (typeof MessageScalarFieldEnum)[keyof typeof MessageScalarFieldEnum]
+
+
+export const ConversationScalarFieldEnum = {
+  id: 'id',
+  kind: 'kind',
+  name: 'name',
+  nameKey: 'nameKey',
+  topic: 'topic',
+  visibility: 'visibility',
+  directKey: 'directKey',
+  createdAt: 'createdAt',
+  lastActivityAt: 'lastActivityAt',
+  memberCount: 'memberCount',
+  eventSeq: 'eventSeq'
+} as const
+
+export type ConversationScalarFieldEnum = (typeof ConversationScalarFieldEnum)[keyof typeof ConversationScalarFieldEnum]
+
+
+export const MembershipScalarFieldEnum = {
+  conversationId: 'conversationId',
+  userId: 'userId',
+  role: 'role',
+  joinedAt: 'joinedAt',
+  lastReadMessageId: 'lastReadMessageId',
+  lastReadAt: 'lastReadAt'
+} as const
+
+export type MembershipScalarFieldEnum = (typeof MembershipScalarFieldEnum)[keyof typeof MembershipScalarFieldEnum]
+
+
+export const ConversationEventScalarFieldEnum = {
+  conversationId: 'conversationId',
+  seq: 'seq',
+  type: 'type',
+  at: 'at',
+  messageId: 'messageId',
+  userId: 'userId'
+} as const
+
+export type ConversationEventScalarFieldEnum = (typeof ConversationEventScalarFieldEnum)[keyof typeof ConversationEventScalarFieldEnum]
 
 
 export const SessionScalarFieldEnum = {

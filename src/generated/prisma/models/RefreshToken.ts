@@ -381,10 +381,6 @@ export type RefreshTokenUncheckedUpdateManyWithoutSessionNestedInput = {
   deleteMany?: Prisma.RefreshTokenScalarWhereInput | Prisma.RefreshTokenScalarWhereInput[]
 }
 
-export type NullableStringFieldUpdateOperationsInput = {
-  set?: string | null
-}
-
 export type RefreshTokenCreateWithoutSessionInput = {
   id: string
   tokenHash: string

@@ -371,10 +371,6 @@ export type SessionUncheckedUpdateManyWithoutUserNestedInput = {
   deleteMany?: Prisma.SessionScalarWhereInput | Prisma.SessionScalarWhereInput[]
 }
 
-export type NullableDateTimeFieldUpdateOperationsInput = {
-  set?: Date | string | null
-}
-
 export type SessionCreateNestedOneWithoutTokensInput = {
   create?: Prisma.XOR<Prisma.SessionCreateWithoutTokensInput, Prisma.SessionUncheckedCreateWithoutTokensInput>
   connectOrCreate?: Prisma.SessionCreateOrConnectWithoutTokensInput
