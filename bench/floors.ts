@@ -13,11 +13,19 @@ import { publicUserFields } from '../src/users/model.js';
 import { floorSeconds, type Settings } from './settings.js';
 import type { Floor } from './state.js';
 
-/** The data work of the page scenario, as the resolvers do it: rows, then count and authors together. */
+/** The public timeline: what Query.messages reads and counts (messages of conversations never appear there). */
+const PUBLIC_TIMELINE = { conversationId: null };
+
+/**
+ * The data work of the page scenario, as the resolvers do it: rows, then
+ * count and authors together, both over the public timeline only, like
+ * timelinePage (an unfiltered COUNT would also count conversations' messages
+ * and the "API page / Prisma page" ratio would compare different work).
+ */
 async function prismaPage(db: PrismaClient) {
-  const rows = await db.message.findMany({ orderBy: newestFirst, take: 21 });
+  const rows = await db.message.findMany({ where: PUBLIC_TIMELINE, orderBy: newestFirst, take: 21 });
   const authorIds = [...new Set(rows.slice(0, 20).map((row) => row.authorId))];
-  return Promise.all([db.message.count(), db.user.findMany({ where: { id: { in: authorIds } }, select: publicUserFields })]);
+  return Promise.all([db.message.count({ where: PUBLIC_TIMELINE }), db.user.findMany({ where: { id: { in: authorIds } }, select: publicUserFields })]);
 }
 
 /** Iterations per second of `op`, run back to back (one in flight, like a single-threaded server at full load). */
