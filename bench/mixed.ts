@@ -11,11 +11,11 @@
 // 20 seeded users is 10 per user, under WS_MAX_CONNECTIONS_PER_USER (20).
 import autocannon from 'autocannon';
 import type { Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { wsClient } from '../tests/support/server.js';
 import { DISTURBED_CPU, machineBusySeconds, processCpuSeconds } from './cpu.js';
 import { MESSAGE_CREATED, untilEverySubscriberHasOne } from './fanout.js';
 import { percentile, sorted } from './format.js';
+import { boundWebSocket, loopbackAddress } from './loopback.js';
 import { checkSample, requestOptions, S1_SCENARIO, type Scenario } from './scenarios.js';
 import { CREATE } from './seed.js';
 import type { BenchServer } from './server.js';
@@ -34,17 +34,8 @@ const WRITE: Scenario = {
   check: (body) => (body.data?.createMessage?.id ? null : 'expected createMessage.id'),
 };
 
-/** The i-th subscriber's own loopback address: 127.77.0.1, 127.77.0.2, … (Linux routes all of 127/8 to lo). */
-const loopbackAddress = (i: number) => `127.77.${Math.floor(i / 250)}.${1 + (i % 250)}`;
-
-/** graphql-ws takes a WebSocket class: this one binds its socket to `localAddress`. */
-function boundWebSocket(localAddress: string) {
-  return class extends WebSocket {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols, { localAddress });
-    }
-  };
-}
+/** S5's block of loopback addresses: 127.77.x.y. */
+const LOOPBACK_BLOCK = 77;
 
 /** Message id -> when each subscriber's copy arrived, and subscriber errors; kept while the clients are open. */
 class Subscribers {
@@ -58,7 +49,7 @@ class Subscribers {
     this.received = new Array<number>(count).fill(0);
     for (let i = 0; i < count; i++) {
       const client = wsClient(url, tokens[i % tokens.length], {
-        webSocketImpl: boundWebSocket(loopbackAddress(i)),
+        webSocketImpl: boundWebSocket(loopbackAddress(LOOPBACK_BLOCK, i)),
         onNonLazyError: () => void this.errors++,
       });
       this.clients.push(client);
