@@ -18,16 +18,22 @@
 // backends: embedded SQLite with in-process events (the default) against
 // PostgreSQL + Redis (the scale-out backend), one instance each. Between the
 // two, S6: S1 alone and during a stream of bcrypt-cost-12 logins, on a server
-// of its own (loginStorm.ts). Last, a summary of the issue's S1-S7 (summary.ts;
-// S7 is S1 and S3 on PostgreSQL + Redis), with whether S5's and S6's criteria
-// hold. Figures are only comparable within one run.
+// of its own (loginStorm.ts). On each backend, after its main part, the
+// conversation scenarios C1-C4 on a server of their own (conversations.ts):
+// a conversation's page beside S1, the conversation list with unread counts
+// (one conversation of 100,000 messages), fan-out to a 100-member channel and
+// the replay of 1,000 missed events. Last, a summary of the issue's S1-S7
+// (summary.ts; S7 is S1 and S3 on PostgreSQL + Redis), with whether S5's and
+// S6's criteria hold, and one of C1-C4 (conversationReport.ts). Figures are
+// only comparable within one run.
 //
 // Knobs (env): BENCH_BACKENDS (default "sqlite,postgresql"), BENCH_DURATION
 // seconds per load scenario (default 5 with two backends, 8 with one),
 // BENCH_CONNECTIONS (default 10), BENCH_SUBSCRIBERS (default 50, 0 skips the
 // fan-out), BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test;
 // the run creates and drops its own schema), BENCH_REDIS_URL (default
-// redis://127.0.0.1:6379; the run uses its own key prefix and deletes its keys).
+// redis://127.0.0.1:6379; the run uses its own key prefix and deletes its keys),
+// BENCH_CONVERSATIONS=0 skips C1-C4.
 // When PostgreSQL or Redis does not answer, that part is skipped and the run
 // says why. BENCH_PEERS=<dir> (e.g. ../shared/bench) then also runs that
 // folder's peer harness with this project (peers.ts) and prints the ratios
@@ -39,8 +45,10 @@
 // works over, and its cleanup), server.ts + cpu.ts (the server process and
 // who used the CPU), external.ts (PostgreSQL + Redis probe and cleanup),
 // seed.ts, scenarios.ts (autocannon), fanout.ts (graphql-ws), mixed.ts (S5),
-// loginStorm.ts (S6), floors.ts (Prisma and the raw drivers in this process),
-// format.ts + report.ts + summary.ts. `npm run bench:guard` (guard.ts) is the
+// loginStorm.ts (S6), conversations.ts + conversationSeed.ts +
+// conversationStreams.ts (C1-C4), loopback.ts (a loopback address per
+// subscriber), floors.ts (Prisma and the raw drivers in this process),
+// format.ts + report.ts + summary.ts + conversationReport.ts. `npm run bench:guard` (guard.ts) is the
 // short CI guard built from the same pieces.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -55,11 +63,25 @@ import { loginStorm } from './loginStorm.js';
 import { mixedTraffic } from './mixed.js';
 import { printComparison, printFanOut, printHeader, printLoginStorm, printMixed, printRatios, printServerOutput, printSql } from './report.js';
 import { printSummary } from './summary.js';
+import { printConversations, printConversationSummary } from './conversationReport.js';
+import { conversationScenarios } from './conversations.js';
 import { runLoad, scenarios } from './scenarios.js';
 import { seedServer, seedUsername } from './seed.js';
 import { killServer, startServer, stopServer, type BenchServer } from './server.js';
 import { durationFor, LABEL, loadSettings, SettingsError, type Settings } from './settings.js';
 import { cleanup, createRun, installExitHandlers, problem, type BackendRun, type Run } from './state.js';
+
+/** C1-C4 on this backend, after its main part (its server stopped); a failure is a problem, the run goes on. */
+async function runConversations(run: Run, backendRun: BackendRun) {
+  const sizes = run.settings.conversations;
+  if (!sizes) return;
+  try {
+    printConversations((backendRun.conversations = await conversationScenarios(run, backendRun.backend, sizes)));
+  } catch (error) {
+    if (run.interrupted) return;
+    problem(run, `${LABEL[backendRun.backend]}: conversations (C1-C4) failed: ${(error as Error).message}`);
+  }
+}
 
 async function runSqlite(run: Run) {
   const backendRun: BackendRun = { backend: 'sqlite', results: new Map() };
@@ -114,6 +136,8 @@ async function runPostgres(run: Run) {
     printRatios(run.settings, backendRun, backendRun.floor);
     printSql(backendRun.floor);
     printServerOutput(server);
+    // On the schema as the scenarios above left it (dropped with it below).
+    await runConversations(run, backendRun);
   } finally {
     if (server) await killServer(server);
     const drop = run.externalCleanup;
@@ -158,6 +182,9 @@ async function main(run: Run) {
         if (run.interrupted) return;
         problem(run, `S6 (login storm) failed: ${(error as Error).message}`);
       }
+      // C1-C4 also start from that snapshot (the same users and public timeline S1 read).
+      const sqliteRun = run.runs.get('sqlite');
+      if (sqliteRun && !run.interrupted) await runConversations(run, sqliteRun);
     }
   }
   if (settings.backends.includes('postgresql')) {
@@ -180,6 +207,7 @@ async function main(run: Run) {
     if (!(await runPeers(process.env.BENCH_PEERS, process.cwd()))) problem(run, 'the peer run failed or had failures');
   }
   printSummary(run);
+  printConversationSummary(run);
   if (run.runs.size === 0) {
     console.log('\nNothing was measured.');
     process.exitCode = 1;

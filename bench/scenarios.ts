@@ -17,6 +17,9 @@ export interface SampleBody {
     messages?: { edges?: Array<{ node: { author?: { username?: string; messages?: { edges: unknown[] } } | null } }> } | null;
     messagesByUser?: { edges?: Array<{ node: { author?: { username?: string } | null } }> } | null;
     createMessage?: { id?: string } | null;
+    /** C1 and C2 (conversations.ts). */
+    conversation?: { messages?: { edges?: Array<{ node: { author?: { username?: string } | null } }> } } | null;
+    conversations?: { edges?: Array<{ node: { id: string; unreadCount?: number; lastMessage?: { id?: string } | null } }> } | null;
     /** The guard's floor server's fixed answer (floorChild.ts). */
     floor?: boolean;
   } | null;
@@ -42,7 +45,8 @@ export const S1 = 'S1 page 20 + authors';
 export const S2 = 'S2 by-user page of 20';
 export const SCENARIO_NAMES = [HEALTHZ, ME, PAGE, S1, S2, DEEP, NESTED, WRITE];
 
-const EDGES = 'edges { cursor node { id content createdAt author { id username } } } pageInfo { hasNextPage endCursor }';
+/** The page's selection, shared by S1, S2 and C1 (a conversation's page, conversations.ts). */
+export const EDGES = 'edges { cursor node { id content createdAt author { id username } } } pageInfo { hasNextPage endCursor }';
 /** The bench's own page also selects totalCount (one COUNT per request, never cached): heavier than the harness's S1. */
 const PAGE_FIELDS = `totalCount ${EDGES}`;
 

@@ -17,7 +17,7 @@ export async function gql<T>(url: string, query: string, variables?: Record<stri
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */
-async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>) {
+export async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>) {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await task(items[next++]!);

@@ -26,6 +26,8 @@ export interface Settings {
   stormInFlight: number;
   /** S6: users registered at cost 12 that the storm logs in as (one per in-flight login, round robin). */
   stormUsers: number;
+  /** C1-C4 (conversations.ts), on each backend that runs; null when BENCH_CONVERSATIONS=0. */
+  conversations: ConversationSettings | null;
   /** The PostgreSQL + Redis run gets its own schema and key prefix, so concurrent test runs are not disturbed. */
   postgres: {
     /** Without `?schema=`: for the checks and the final DROP SCHEMA. */
@@ -36,6 +38,22 @@ export interface Settings {
     poolSize: number;
   };
   redis: { url: string; prefix: string };
+}
+
+/** The sizes of the conversation scenarios (the issue's figures; see conversations.ts). */
+export interface ConversationSettings {
+  /** C2: conversations the viewer is a member of. */
+  viewerConversations: number;
+  /** C2: messages by others in each of them but one... */
+  smallMessages: number;
+  /** ...and in that one (inserted directly: through the API it would take minutes). */
+  bigMessages: number;
+  /** C3: members of the channel, each with a live events(conversationId:) subscription. */
+  fanOutMembers: number;
+  /** C4: events missed while disconnected, then replayed from the cursor... */
+  replayEvents: number;
+  /** ...this many times (the median is reported). */
+  replayRounds: number;
 }
 
 const envNumber = (name: string, fallback: number) => {
@@ -83,6 +101,10 @@ export function loadSettings(): Settings {
     mixedSubscribers: 200,
     stormInFlight: 8,
     stormUsers: 8,
+    conversations:
+      process.env.BENCH_CONVERSATIONS === '0'
+        ? null
+        : { viewerConversations: 50, smallMessages: 20, bigMessages: 100_000, fanOutMembers: 100, replayEvents: 1000, replayRounds: 3 },
     postgres: { adminUrl: target.connectionString, schema, url: url.toString(), poolSize: envNumber('DATABASE_POOL_SIZE', 10) },
     redis: { url: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379', prefix: `bench:${runId}:` },
   };

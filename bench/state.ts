@@ -83,12 +83,57 @@ export interface Floor {
   sql: string[];
 }
 
+/** C3, one channel's members each subscribed to its events (conversationStreams.ts); latencies in ms. */
+export interface ChannelFanOutResult {
+  members: number;
+  messages: number;
+  /** The writer's createMessage round trips (one at a time). */
+  sendP50: number;
+  sendP99: number;
+  /** The send's HTTP response here -> each member's copy here (0 when the copy beat the response). */
+  deliveryP50: number;
+  deliveryP99: number;
+  deliveries: number;
+  beforeResponse: number;
+  missed: number;
+  duplicates: number;
+  subscriptionErrors: number;
+}
+
+/** C4, replay of the events a subscriber missed (conversationStreams.ts); times in ms. */
+export interface ReplayResult {
+  events: number;
+  /** Per round: subscribe (connection included) -> every missed event received. */
+  allReceived: number[];
+  /** Per round: subscribe -> the first replayed event. */
+  firstReceived: number[];
+  /** The sends of the missed messages (one writer, one at a time, no subscriber live). */
+  sendP50: number;
+  /** Rounds whose events were not exactly the sent messages in order, plus subscription errors. */
+  failures: number;
+}
+
+/** C1-C4 of one backend (conversations.ts). */
+export interface ConversationsResult {
+  /** S1 and C1 measured alternately (S1, C1, C1, S1) on one server and the same data. */
+  s1: LoadResult[];
+  c1: LoadResult[];
+  /** C2 with the read position in the middle of the big conversation, and at its very start. */
+  c2: LoadResult | null;
+  c2FarBehind: LoadResult | null;
+  /** Unread in the big conversation for each C2 variant (what the counts had to be). */
+  c2Unread: { middle: number; farBehind: number };
+  fanOut: ChannelFanOutResult | null;
+  replay: ReplayResult | null;
+}
+
 /** What one backend's run measured. */
 export interface BackendRun {
   backend: Backend;
   results: Map<string, LoadResult>;
   fanOut?: FanOutResult;
   floor?: Floor;
+  conversations?: ConversationsResult;
 }
 
 export interface Run {
