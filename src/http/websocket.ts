@@ -147,6 +147,9 @@ export async function attachWebSocketServer(
         const token = bearerToken(params.authorization ?? params.Authorization);
         const auth = await authFromToken(services, token);
         const { socket } = ctx.extra;
+        // Closed while the token was being checked: onClose has run already
+        // and found nothing to release, so register nothing (no count, no timers).
+        if (socket.readyState !== socket.OPEN) return false;
         const state: SocketState = { auth, timers: [] };
         if (auth.kind === 'invalid') {
           const [code, reason] = REFUSALS[auth.reason];

@@ -82,6 +82,27 @@ describe('WebSocket connection caps', () => {
     for (const socket of [first, second, other]) await socket.client.dispose();
   });
 
+  test('a socket that drops while its token is being checked holds no place under the per-user cap', async () => {
+    const dana = await registerUser(server, 'dana');
+    const LOGIN = `mutation { login(input: { username: "dana", password: "correct horse battery" }) { accessToken } }`;
+    for (let i = 0; i < 5; i++) {
+      // A fresh token each time, so its check is not served from the verified-token cache.
+      const token = (await server.gql(LOGIN)).data.login.accessToken;
+      const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+      socket.terminate(); // gone before the server has answered connection_init
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const first = openSocket(dana.accessToken);
+    const second = openSocket(dana.accessToken);
+    await subscribe(first.client, `subscription { messageDeleted }`);
+    await subscribe(second.client, `subscription { messageDeleted }`);
+    assert.ok(await stillOpen(first.closed, 300), 'the dropped handshakes are not counted');
+    assert.ok(await stillOpen(second.closed, 10));
+    for (const socket of [first, second]) await socket.client.dispose();
+  });
+
   test('at most WS_MAX_CONNECTIONS_PER_IP sockets per address (4429 beyond)', async () => {
     const sockets = await Promise.all(
       Array.from({ length: 7 }, async () => {
