@@ -14,6 +14,8 @@ import { AccessTokenVerifier } from './auth/tokens.js';
 import { UserCache } from './users/cache.js';
 import { TimelineCache } from './messages/timelineCache.js';
 import { ConversationFeed } from './conversations/feed.js';
+import { ConversationCache } from './conversations/cache.js';
+import { changesConversation } from './conversations/events.js';
 import { CursorCodec } from './conversations/cursor.js';
 import { TypingThrottle } from './conversations/typing.js';
 import { startEventPruning } from './conversations/pruning.js';
@@ -45,6 +47,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const redis = config.redis ? connectRedis(config.redis.url, log) : null;
   const events = redis ? createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>();
   const redisStore = redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined;
+  const timeline = new TimelineCache();
   const services: AppServices = {
     config,
     log,
@@ -54,12 +57,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     rateLimits: createRateLimits(config.rateLimits, redisStore),
     accessTokens: new AccessTokenVerifier(config.jwt),
     userCache: new UserCache(),
-    timeline: new TimelineCache(),
+    timeline,
+    conversationCache: new ConversationCache(timeline),
     activeSessions: new ActiveSessions(database.db, config.jwt.sessionCheckTtlSeconds),
     conversationFeed: await ConversationFeed.start(events),
     eventCursors: new CursorCodec(config.jwt.secret),
     typing: new TypingThrottle(redisStore),
   };
+  // A change of a conversation on any instance (this one included) ends what is cached of it.
+  const stopConversationCache = services.conversationFeed.subscribe((event) => {
+    if (changesConversation(event)) services.conversationCache.changed(event.conversationId);
+  });
   const stopPruning = startEventPruning(database.db, config.eventRetentionSeconds, log);
   // Logouts anywhere end this instance's cached sessions at once.
   const stopRevocations = await services.events.listen('SESSIONS_REVOKED', (event) => services.activeSessions.revoked(event));
@@ -122,6 +130,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         await stopRevocations();
         for (const stop of stopTimeline) await stop();
         stopPruning();
+        stopConversationCache();
         await services.conversationFeed.stop();
         await services.events.close();
         await redis?.close();

@@ -18,6 +18,7 @@ import type { ConversationEvents } from './conversations/events.js';
 import type { ConversationFeed } from './conversations/feed.js';
 import type { CursorCodec } from './conversations/cursor.js';
 import type { TypingThrottle } from './conversations/typing.js';
+import type { ConversationCache } from './conversations/cache.js';
 import { createConversationLoaders } from './conversations/loaders.js';
 import type { TimelineCache } from './messages/timelineCache.js';
 import type { UserCache } from './users/cache.js';
@@ -44,6 +45,8 @@ export interface AppServices {
   timeline: TimelineCache;
   /** This instance's end of the conversation events, shared by every live event stream. */
   conversationFeed: ConversationFeed;
+  /** conversation(id)'s access check and first pages, forgotten on every change of the conversation. */
+  conversationCache: ConversationCache;
   /** Signs and checks the event stream's cursors. */
   eventCursors: CursorCodec;
   /** At most one TypingEvent per member and conversation every few seconds. */

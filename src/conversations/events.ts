@@ -5,6 +5,7 @@ import type { MessageEventPayload } from '../messages/events.js';
 import type { DurableEventType, EventType } from './model.js';
 import type { EventBus } from '../pubsub/events.js';
 import type { StoredEvent } from './history.js';
+import type { ConversationCache } from './cache.js';
 
 export interface ConversationBusEvent {
   type: EventType;
@@ -36,11 +37,24 @@ export function toBusEvent(event: StoredEvent, extra: Pick<ConversationBusEvent,
   };
 }
 
-/** Publishes committed events (after the transaction, so subscribers can read them back), in position order. */
-export async function publishEvents(
-  events: EventBus<ConversationEvents>,
+export interface PublishDeps {
+  events: EventBus<ConversationEvents>;
+  conversationCache: ConversationCache;
+}
+
+/**
+ * After a commit: forgets this instance's cached view of the conversation
+ * (so a read after the response sees the change), then publishes the events
+ * in position order (subscribers can read them back).
+ */
+export async function publishCommitted(
+  deps: PublishDeps,
   stored: StoredEvent[],
   extra: (event: StoredEvent) => Pick<ConversationBusEvent, 'message' | 'role'> = () => ({}),
 ): Promise<void> {
-  for (const event of stored) await events.publish('CONVERSATION_EVENT', toBusEvent(event, extra(event)));
+  if (stored[0]) deps.conversationCache.changed(stored[0].conversationId);
+  for (const event of stored) await deps.events.publish('CONVERSATION_EVENT', toBusEvent(event, extra(event)));
 }
+
+/** Which events change what ConversationCache keeps (read positions and typing do not). */
+export const changesConversation = (event: ConversationBusEvent): boolean => event.type !== 'TYPING' && event.type !== 'READ_POSITION';

@@ -11,7 +11,8 @@ import { findUserByUsername, type UserLookupDeps } from '../users/service.js';
 import type { UserModel } from '../users/model.js';
 import { decodeCursor, encodeCursor, toConnection, type PageArgs } from '../pagination.js';
 import { loadAccess, readableConversation, requireMember, requireOwner, type Access } from './access.js';
-import { publishEvents, type ConversationEvents } from './events.js';
+import { publishCommitted, type ConversationEvents } from './events.js';
+import type { ConversationCache } from './cache.js';
 import { appendEvents, TRANSACTION_OPTIONS, type NewEvent, type StoredEvent, type Tx } from './history.js';
 import type { ChannelVisibility, ConversationConnectionModel, ConversationModel, MembershipConnectionModel, MembershipModel } from './model.js';
 import { channelPrefixOrNull, parseChannelName, parseTopic, parseUsernames } from './validation.js';
@@ -19,6 +20,7 @@ import { channelPrefixOrNull, parseChannelName, parseTopic, parseUsernames } fro
 export interface ConversationDeps extends UserLookupDeps {
   db: Db;
   events: EventBus<ConversationEvents>;
+  conversationCache: ConversationCache;
 }
 
 /** The users named, each once, without the viewer; NOT_FOUND for a name no account has. */
@@ -73,7 +75,7 @@ export async function createChannel(
     if (isUniqueViolation(error)) throw nameTaken();
     throw error;
   }
-  await publishEvents(deps.events, stored, (e) => ({ role: e.userId === viewerId ? 'OWNER' : 'MEMBER' }));
+  await publishCommitted(deps, stored, (e) => ({ role: e.userId === viewerId ? 'OWNER' : 'MEMBER' }));
   return (await deps.db.conversation.findUnique({ where: { id } }))!;
 }
 
@@ -109,7 +111,7 @@ export async function updateChannel(
     if (isUniqueViolation(error)) throw nameTaken();
     throw error;
   }
-  await publishEvents(deps.events, stored);
+  await publishCommitted(deps, stored);
   return (await deps.db.conversation.findUnique({ where: { id: conversationId } }))!;
 }
 
@@ -126,7 +128,7 @@ export async function joinChannel(deps: ConversationDeps, viewerId: string, conv
     await addMemberships(tx, conversationId, [{ userId: viewerId, role: 'MEMBER' }], events[0]!.at);
     return events;
   }, TRANSACTION_OPTIONS).catch(alreadyDone);
-  if (stored) await publishEvents(deps.events, stored, () => ({ role: 'MEMBER' }));
+  if (stored) await publishCommitted(deps, stored, () => ({ role: 'MEMBER' }));
   return (await deps.db.conversation.findUnique({ where: { id: conversationId } }))!;
 }
 
@@ -151,7 +153,7 @@ async function removeMembership(deps: ConversationDeps, conversationId: string, 
     return events;
   }, TRANSACTION_OPTIONS).catch(alreadyDone);
   if (!stored) return false;
-  await publishEvents(deps.events, stored);
+  await publishCommitted(deps, stored);
   return true;
 }
 
@@ -181,7 +183,7 @@ export async function addMembers(deps: ConversationDeps, viewerId: string, conve
       return events;
     }, TRANSACTION_OPTIONS).catch(alreadyDone);
     if (stored === null) return addMembers(deps, viewerId, conversationId, usernames); // lost a race: once more, with what is there now
-    await publishEvents(deps.events, stored, () => ({ role: 'MEMBER' }));
+    await publishCommitted(deps, stored, () => ({ role: 'MEMBER' }));
   }
   return (await deps.db.conversation.findUnique({ where: { id: conversationId } }))!;
 }
@@ -219,7 +221,7 @@ export async function openDirectConversation(deps: ConversationDeps, viewerId: s
     // The other side (or a retry) created it a moment ago.
     return (await deps.db.conversation.findUnique({ where: { directKey } }))!;
   }
-  await publishEvents(deps.events, stored, () => ({ role: 'MEMBER' }));
+  await publishCommitted(deps, stored, () => ({ role: 'MEMBER' }));
   return (await deps.db.conversation.findUnique({ where: { id } }))!;
 }
 
@@ -245,14 +247,19 @@ export async function markRead(deps: ConversationDeps, viewerId: string, convers
     if (moved.count === 0) return [];
     return appendEvents(tx, conversationId, [{ type: 'READ_POSITION', userId: viewerId, messageId: message.id }]);
   }, TRANSACTION_OPTIONS);
-  await publishEvents(deps.events, stored);
+  await publishCommitted(deps, stored);
   return conversation;
 }
 
 // ---- reading -----------------------------------------------------------------------------
 
-export async function findConversation({ db }: { db: Db }, viewerId: string, id: string): Promise<ConversationModel | null> {
-  return (await readableConversation(db, viewerId, id))?.conversation ?? null;
+/** conversation(id): from this instance's cache when it has it (cache.ts says how it stays fresh). */
+export async function findConversation(
+  { db, conversationCache }: { db: Db; conversationCache: ConversationCache },
+  viewerId: string,
+  id: string,
+): Promise<ConversationModel | null> {
+  return (await conversationCache.accessOf(id, viewerId, () => readableConversation(db, viewerId, id)))?.conversation ?? null;
 }
 
 export { loadAccess, type Access };

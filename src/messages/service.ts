@@ -12,16 +12,18 @@ import { findUserById, type UserLookupDeps } from '../users/service.js';
 import { forbidden, notFound } from '../errors.js';
 import { decodeCursor, newestFirst, olderThan, toConnection, type PageArgs } from '../pagination.js';
 import { loadAccess, mayRead, mayWrite } from '../conversations/access.js';
-import { publishEvents, type ConversationEvents } from '../conversations/events.js';
+import { publishCommitted, type ConversationEvents } from '../conversations/events.js';
+import type { ConversationCache } from '../conversations/cache.js';
 import { recordEvents, reservePositions, TRANSACTION_OPTIONS, appendEvents, type StoredEvent } from '../conversations/history.js';
 import { toMessageEvent, type MessageEvents } from './events.js';
 import type { MessageConnectionModel, MessageModel } from './model.js';
-import type { TimelineCache } from './timelineCache.js';
+import { conversationList, type TimelineCache } from './timelineCache.js';
 
 /** What the message functions need: the database, events, users, and the timeline's first pages. */
 export interface MessageDeps extends UserLookupDeps {
   db: Db;
   timeline: TimelineCache;
+  conversationCache: ConversationCache;
   events: EventBus<MessageEvents & ConversationEvents>;
 }
 
@@ -57,8 +59,9 @@ export async function timelinePage({ db, timeline }: MessageDeps, page: PageArgs
 }
 
 /** A page of one conversation (the caller has checked that the viewer may read it). */
-export async function conversationPage({ db }: { db: Db }, conversationId: string, page: PageArgs): Promise<MessageConnectionModel> {
-  const rows = await listRows(db, conversationId, page);
+export async function conversationPage({ db, timeline }: { db: Db; timeline: TimelineCache }, conversationId: string, page: PageArgs): Promise<MessageConnectionModel> {
+  const load = () => listRows(db, conversationId, page);
+  const rows = page.after === null ? await timeline.firstRows(conversationList(conversationId), page.first, load) : await load();
   return toConnection(rows, page, () => db.message.count({ where: { conversationId } }));
 }
 
@@ -116,7 +119,7 @@ async function publishChange(
   events: StoredEvent[],
 ) {
   if (message.conversationId === null) await deps.events.publish(topic, toMessageEvent(message));
-  else await publishEvents(deps.events, events, () => ({ message: toMessageEvent(message) }));
+  else await publishCommitted(deps, events, () => ({ message: toMessageEvent(message) }));
 }
 
 /** Thrown inside a transaction to roll it back when there is nothing to write (a retried send, a row gone meanwhile). */
@@ -222,7 +225,7 @@ export async function deleteMessage(deps: MessageDeps, viewerId: string, id: str
   const { count, events } = await writeInPlace(deps, message, async (db) => (await db.message.deleteMany({ where: { id, authorId: viewerId } })).count, 'MESSAGE_DELETED');
   if (count === 0) throw notFound('Message'); // deleted meanwhile
   if (message.conversationId === null) await deps.events.publish('MESSAGE_DELETED', { id: message.id, authorId: message.authorId });
-  else await publishEvents(deps.events, events);
+  else await publishCommitted(deps, events);
   return message;
 }
 

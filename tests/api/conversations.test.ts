@@ -66,6 +66,18 @@ describe('channels', () => {
     assert.deepEqual(codes(await gql(SEND, { input: { content: 'again', conversationId: channel.id } }, cat)), ['FORBIDDEN']);
   });
 
+  test("a conversation's first page and its fields are never stale on the instance that wrote", async () => {
+    const channel = await api.channel(ann, { name: 'fresh-reads', memberUsernames: [ben.username] });
+    const read = async () => (await ok(gql(CONVERSATION, { id: channel.id }, ben))).conversation;
+    assert.equal((await read()).messages.edges.length, 0); // now held in memory
+    const sent = await api.send(ann, channel.id, 'just now');
+    assert.deepEqual((await read()).messages.edges.map((e: any) => e.node.id), [sent.id]);
+    await ok(gql(UPDATE_CHANNEL, { id: channel.id, input: { topic: 'changed' } }, ann));
+    assert.equal((await read()).topic, 'changed');
+    await ok(gql(ADD, { c: channel.id, u: [cat.username] }, ann));
+    assert.equal((await read()).memberCount, 3);
+  });
+
   test('only the OWNER renames, adds or removes (FORBIDDEN); the owner cannot remove themselves', async () => {
     const channel = await api.channel(ann, { name: 'owned', memberUsernames: [ben.username] });
     assert.deepEqual(codes(await gql(UPDATE_CHANNEL, { id: channel.id, input: { name: 'mine' } }, ben)), ['FORBIDDEN']);
@@ -149,6 +161,7 @@ describe('private conversations are invisible to non-members', () => {
   test('a removed member loses access at once', async () => {
     const room = await api.channel(ann, { name: 'shrinking', visibility: 'PRIVATE', memberUsernames: [dan.username] });
     const own = await api.send(dan, room.id, 'mine');
+    assert.notEqual((await ok(gql(CONVERSATION, { id: room.id }, dan))).conversation, null); // now held in memory
     await ok(gql(REMOVE, { c: room.id, u: dan.username }, ann));
     assert.equal((await ok(gql(CONVERSATION, { id: room.id }, dan))).conversation, null);
     assert.equal((await ok(gql(MESSAGE, { id: own.id }, dan))).message, null);

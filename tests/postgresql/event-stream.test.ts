@@ -130,6 +130,8 @@ describe('event stream on two instances (PostgreSQL + Redis)', { skip }, () => {
       input: { name: 'removal', visibility: 'PRIVATE', memberUsernames: [reader.username] },
     }, owner))).createChannel;
     const stream = await eventsOn(b, reader, {});
+    const readOnB = async () => (await ok(gqlOn(b)(`query ($id: ID!) { conversation(id: $id) { id } }`, { id: channel.id }, reader))).conversation;
+    assert.notEqual(await readOnB(), null); // B now holds the reader's access in memory
     await ok(gqlOn(a)(TYPING, { c: channel.id }, owner));
     assert.equal((await stream.next()).events.__typename, 'TypingEvent');
     const removedAt = Date.now();
@@ -137,6 +139,10 @@ describe('event stream on two instances (PostgreSQL + Redis)', { skip }, () => {
     const left = (await stream.next(1000)).events;
     assert.deepEqual([left.__typename, left.user.username], ['MemberLeftEvent', reader.username]);
     assert.ok(Date.now() - removedAt < 1000);
+    while ((await readOnB()) !== null) {
+      assert.ok(Date.now() - removedAt < 1000, 'conversation(id) on B forgets the removal within a second');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await ok(gqlOn(a)(SEND, { input: { content: 'after the removal', conversationId: channel.id } }, owner));
     await assert.rejects(stream.next(500), /no event/);
     // Added back on A: the stream on B widens again.
