@@ -51,6 +51,11 @@ describe('live', () => {
     await assert.rejects(cats.next(300), /no event/);
     bens.stop();
     cats.stop();
+    // Asking for the conversation by id learns nothing either.
+    const direct = await events(cat, { c: channel.id });
+    const errors = (await direct.failed) as Array<{ extensions?: { code?: string } }>;
+    assert.deepEqual(errors.map((e) => e.extensions?.code), ['NOT_FOUND']);
+    direct.stop();
   });
 
   test('typing reaches the other members, throttled, never to the typist, never replayed', async () => {

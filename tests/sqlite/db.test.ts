@@ -252,3 +252,25 @@ test('a table redefinition keeps child rows (foreign keys off while migrating)',
   );
   assert.equal(passwordHash?.notnull, 0);
 });
+
+test('existing messages stay on the public timeline when the conversations migration runs', async (t) => {
+  const dir = tempDir(t);
+  const dbFile = path.join(dir, 'upgrade.db');
+  // The database as the release before conversations left it.
+  const before = copyOfMigrations(dir);
+  const conversations = migrationNames.find((name) => name.endsWith('_conversations'))!;
+  for (const name of migrationNames.slice(migrationNames.indexOf(conversations))) rmSync(path.join(before, name), { recursive: true });
+  applySqliteMigrations(dbFile, before);
+  const db = new Database(dbFile);
+  db.prepare(`INSERT INTO "User" ("id", "username", "usernameKey", "passwordHash") VALUES ('u1', 'old', 'old', 'x')`).run();
+  db.prepare(`INSERT INTO "Message" ("id", "content", "authorId", "createdAt", "updatedAt", "edited") VALUES ('m1', 'from before', 'u1', '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00', 1)`).run();
+  db.close();
+
+  assert.ok(applySqliteMigrations(dbFile).includes(conversations));
+  const after = new Database(dbFile, { readonly: true });
+  t.after(() => after.close());
+  assert.deepEqual(after.prepare(`SELECT "id", "content", "authorId", "conversationId", "clientMessageId", "edited" FROM "Message"`).all(), [
+    { id: 'm1', content: 'from before', authorId: 'u1', conversationId: null, clientMessageId: null, edited: 1 },
+  ]);
+  assert.deepEqual(after.pragma('foreign_key_check'), []);
+});
