@@ -125,6 +125,13 @@ describe('resume', () => {
     assert.deepEqual(await refused(ann, { after: cursor }), ['RESYNC_REQUIRED'], 'a one-conversation cursor on the all-conversations stream');
     await new Promise((resolve) => setTimeout(resolve, 3200)); // EVENT_RETENTION is 3 s here
     assert.deepEqual(await refused(ann, { after: cursor, c: channel.id }), ['RESYNC_REQUIRED'], 'older than the history kept');
+    // And the history itself is pruned in the background.
+    const stored = () => server.app.services.db.conversationEvent.count({ where: { conversationId: channel.id } });
+    const deadline = Date.now() + 3000;
+    while ((await stored()) > 0) {
+      assert.ok(Date.now() < deadline, 'events older than EVENT_RETENTION are deleted');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
 });
 
