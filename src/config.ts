@@ -97,6 +97,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_EXPENSIVE_FIELDS: int(1, 1, 100),
   GRAPHQL_INTROSPECTION: optionalBool,
   GRAPHQL_LANDING_PAGE: z.enum(['sandbox', 'production', 'off']).optional(),
+  APP_PAGE: z.enum(['on', 'off']).optional(),
   WS_MAX_PAYLOAD: size('100kb'),
   WS_INIT_TIMEOUT: duration('10s'),
   WS_MAX_SUBSCRIPTIONS: int(20, 1, 10_000),
@@ -196,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     landingPage: e.GRAPHQL_LANDING_PAGE ?? (production ? 'production' : 'sandbox'),
+    /** The chat page at /app (web/dist); opt-in in production, where the API may be all that is wanted. */
+    appPage: e.APP_PAGE === undefined ? !production : e.APP_PAGE === 'on',
     webSocket: {
       maxPayloadBytes: e.WS_MAX_PAYLOAD,
       initTimeoutMs: e.WS_INIT_TIMEOUT * 1000,

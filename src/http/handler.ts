@@ -1,5 +1,6 @@
 // The HTTP side: a plain node:http handler (no framework: it costs ~30 % on
-// small queries here). Routes: /graphql (Apollo), /healthz, /readyz, /.
+// small queries here). Routes: /graphql (Apollo), /healthz, /readyz, /, and
+// /app (the chat page, appPage.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import bodyParser from 'body-parser';
@@ -9,6 +10,7 @@ import { createContext, type AppServices } from '../context.js';
 import { authFromToken } from '../auth/viewer.js';
 import { bearerToken } from '../auth/tokens.js';
 import { newRequestId, type GraphQLContext } from './apollo.js';
+import { createAppPage, isAppPath } from './appPage.js';
 import { clientAddressKey } from './clientAddress.js';
 import { exceedsJsonDepth } from './jsonDepth.js';
 
@@ -77,6 +79,8 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   }) as Middleware;
   const headersForGraphql = helmet({ ...readByOtherOrigins, contentSecurityPolicy: false }) as Middleware;
+  // The chat page sets its own headers (a CSP that lets it run its scripts).
+  const appPage = config.appPage ? createAppPage(log) : null;
   const jsonMiddleware = bodyParser.json({
     limit: config.bodyLimitBytes,
     type: ['application/json', 'application/graphql-response+json'],
@@ -127,6 +131,7 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
+      if (appPage && isAppPath(url.pathname)) return appPage(req, res, url.pathname);
       await run(url.pathname === '/graphql' ? headersForGraphql : headersForApi, req, res);
       switch (url.pathname) {
         case '/graphql':
