@@ -25,10 +25,16 @@ import { operationLimits } from './graphql/limits.js';
 import { createApollo } from './http/apollo.js';
 import { createHttpHandler } from './http/handler.js';
 import { attachWebSocketServer } from './http/websocket.js';
+import { Metrics } from './observability/metrics.js';
+import { countPublished } from './observability/events.js';
+import { SubscriptionObserver } from './observability/subscriptions.js';
+import { metricsEndpoint, startMetricsServer } from './observability/endpoint.js';
 
 export interface RunningApp {
   url: string;
   port: number;
+  /** Where GET /metrics answers: the API's port, or METRICS_PORT's. */
+  metricsUrl: string;
   services: AppServices;
   /** Graceful stop: refuse new work, finish in-flight requests, close everything. */
   stop(): Promise<void>;
@@ -39,13 +45,21 @@ export interface AppOptions extends DatabaseOptions {
 }
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, config.logFormat);
   for (const warning of config.warnings) log.warn(warning);
 
-  const database = await openDatabase(config, log, options);
+  const metrics = new Metrics();
+  const database = await openDatabase(config, log, {
+    onQuery: (sql, durationMs) => {
+      metrics.databaseQuery(sql, durationMs);
+      options.onQuery?.(sql, durationMs);
+    },
+  });
   // With Redis, events and rate-limit counters are shared by every instance.
   const redis = config.redis ? connectRedis(config.redis.url, log) : null;
-  const events = redis ? createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>();
+  const bus = redis ? createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>();
+  // Every publish is counted, whichever the transport.
+  const events = countPublished(bus, metrics);
   const redisStore = redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined;
   const timeline = new TimelineCache();
   const services: AppServices = {
@@ -91,14 +105,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   httpServer.timeout = config.http.idleTimeoutMs;
   // One set of operation limits for both transports.
   const limits = operationLimits(config.operationLimits);
-  const webSocket = await attachWebSocketServer(httpServer, schema, services, limits);
-  const apollo = createApollo({ schema, config, log, httpServer, limits, onDrain: () => webSocket.close() });
+  const webSocket = await attachWebSocketServer(httpServer, schema, services, limits, new SubscriptionObserver(log, metrics));
+  const apollo = createApollo({ schema, config, log, httpServer, limits, metrics, onDrain: () => webSocket.close() });
   await apollo.start();
 
+  const serveMetrics = metricsEndpoint(metrics, config.metrics.token);
   let stopping = false;
   const handle = createHttpHandler({
     services,
     apollo,
+    // With METRICS_PORT, /metrics is served there only (a load balancer in front of the API never routes to it).
+    metrics: config.metrics.port === null ? serveMetrics : undefined,
     readiness: async () => ({
       stopping,
       database: await database.isReady(),
@@ -113,12 +130,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
-  log.info({ url, database: database.provider, redis: redis !== null }, 'messaging API ready');
+  const metricsServer = config.metrics.port === null ? null : await startMetricsServer(serveMetrics, config.host, config.metrics.port);
+  const metricsUrl = metricsServer?.url ?? url.replace(/\/graphql$/, '/metrics');
+  log.info({ url, database: database.provider, redis: redis !== null, metrics: metricsUrl, tracing: config.tracing !== null }, 'messaging API ready');
 
   let stopped: Promise<void> | null = null;
   return {
     url,
     port,
+    metricsUrl,
     services,
     stop() {
       stopped ??= (async () => {
@@ -127,6 +147,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         stopping = true;
         if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         await apollo.stop(); // drains HTTP (in-flight requests finish), then closes sockets
+        await metricsServer?.close();
         await stopRevocations();
         for (const stop of stopTimeline) await stop();
         stopPruning();

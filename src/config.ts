@@ -81,6 +81,12 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port').optional(),
   REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'expected letters, digits, _ : . -').default('messaging:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().regex(/^https?:\/\/\S+$/, 'expected http://host:4318').optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  OTEL_SERVICE_NAME: z.string().min(1).default('messaging-api'),
   BODY_LIMIT: size('100kb'),
   TRUST_PROXY: bool(false),
   SHUTDOWN_TIMEOUT: duration('8s'),
@@ -146,6 +152,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new ConfigError('Invalid environment variable JWT_SECRET: must be at least 32 bytes');
   }
 
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('Invalid environment variable METRICS_PORT: must differ from PORT');
+  }
+  if (production && e.LOG_FORMAT === 'pretty') warnings.push('LOG_FORMAT=pretty is ignored in production: logs are JSON lines.');
+  if (production && e.METRICS_TOKEN === undefined && e.METRICS_PORT === undefined) {
+    warnings.push('/metrics is served on the API port without METRICS_TOKEN: anyone who reaches the API can read it. Set METRICS_TOKEN or METRICS_PORT.');
+  }
+
   const database = e.DATABASE_URL.startsWith('file:')
     ? ({ provider: 'sqlite', file: e.DATABASE_URL.slice('file:'.length) } as const)
     : ({ provider: 'postgresql', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } as const);
@@ -174,6 +188,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     corsOrigins: e.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? null,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     logLevel: e.LOG_LEVEL,
+    /** JSON lines, except in development on a terminal (or LOG_FORMAT=pretty); always JSON in production. */
+    logFormat: (production ? 'json' : (e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty-on-tty' : 'json'))) as 'json' | 'pretty' | 'pretty-on-tty',
+    metrics: {
+      /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+      token: e.METRICS_TOKEN ?? null,
+      /** When set, /metrics is served on this port only (0: any free port), not on the API's. */
+      port: e.METRICS_PORT ?? null,
+    },
+    /** OpenTelemetry traces to an OTLP/HTTP collector; off unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, protocol: e.OTEL_EXPORTER_OTLP_PROTOCOL, serviceName: e.OTEL_SERVICE_NAME }
+      : null,
     bodyLimitBytes: e.BODY_LIMIT,
     operationLimits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,

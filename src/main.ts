@@ -1,6 +1,7 @@
 // Process entry: `npm start`. Config errors stop the process with one line.
+// The app is imported after the config is read: tracing, when on, must be
+// set up before the modules it instruments load.
 import { ConfigError, loadConfig } from './config.js';
-import { startApp } from './app.js';
 
 async function main() {
   let config;
@@ -14,6 +15,8 @@ async function main() {
     throw error;
   }
 
+  const tracing = config.tracing ? await (await import('./observability/tracing.js')).startTracing(config.tracing) : null;
+  const { startApp } = await import('./app.js');
   const app = await startApp(config);
   const { log } = app.services;
 
@@ -25,6 +28,9 @@ async function main() {
       process.exit(1);
     }, config.shutdownTimeoutMs).unref();
     app.stop().then(
+      // The last spans (this shutdown's included) reach the collector before exit.
+      () => tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'traces not flushed')),
+    ).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'error during shutdown');

@@ -21,8 +21,8 @@ export interface Database {
 }
 
 export interface DatabaseOptions {
-  /** Called with each SQL statement Prisma sends (tests count them). */
-  onQuery?: (sql: string) => void;
+  /** Called with each SQL statement Prisma sends and how long it took (the metrics; tests count them). */
+  onQuery?: (sql: string, durationMs: number) => void;
 }
 
 interface ClientOptions {
@@ -61,7 +61,7 @@ export async function openDatabase(config: Config, log: Logger, options: Databas
 
   if (options.onQuery) {
     const onQuery = options.onQuery;
-    (db as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
+    (db as unknown as { $on(event: 'query', cb: (e: { query: string; duration: number }) => void): void }).$on('query', (e) => onQuery(e.query, e.duration));
   }
 
   return {

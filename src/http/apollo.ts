@@ -16,6 +16,9 @@ import { ErrorCode, MAX_ERRORS_PER_RESPONSE, boundMessage, errorCode, hideSugges
 import type { Limits } from '../graphql/limits.js';
 import { jitGateway } from '../graphql/jitExecutor.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { observeOperations } from '../observability/operations.js';
+import { traceExecution } from '../observability/spans.js';
 
 export type GraphQLContext = Context & { requestId: string };
 
@@ -25,6 +28,7 @@ export function createApollo(options: {
   log: Logger;
   httpServer: Server;
   limits: Limits;
+  metrics: Metrics;
   /** Closes the WebSocket side when Apollo stops. */
   onDrain: () => Promise<void>;
 }): ApolloServer<GraphQLContext> {
@@ -78,8 +82,9 @@ export function createApollo(options: {
   }[config.landingPage]();
 
   return new ApolloServer<GraphQLContext>({
-    // The schema comes through the gateway hook, whose executor is graphql-jit.
-    gateway: jitGateway(options.schema) as never,
+    // The schema comes through the gateway hook, whose executor is graphql-jit
+    // (with tracing on, each execution is a span: observability/spans.ts).
+    gateway: (config.tracing ? traceExecution(jitGateway(options.schema)) : jitGateway(options.schema)) as never,
     csrfPrevention: true,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
@@ -101,6 +106,8 @@ export function createApollo(options: {
       ...(limits.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]),
       checkOperation,
       logUnexpectedErrors,
+      // Last, so it sees the answer as sent: one log line and one histogram observation per operation.
+      observeOperations<GraphQLContext>(log, options.metrics),
     ],
   });
 }

@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { createContext, type AppServices } from '../context.js';
 import { authFromToken } from '../auth/viewer.js';
 import { bearerToken } from '../auth/tokens.js';
+import type { MetricsEndpoint } from '../observability/endpoint.js';
 import { newRequestId, type GraphQLContext } from './apollo.js';
 import { createAppPage, isAppPath } from './appPage.js';
 import { clientAddressKey } from './clientAddress.js';
@@ -35,6 +36,8 @@ export interface HttpHandlerOptions {
   services: AppServices;
   apollo: ApolloServer<GraphQLContext>;
   readiness: () => Promise<Readiness>;
+  /** GET /metrics on this port; unset when it has a port of its own (METRICS_PORT). */
+  metrics?: MetricsEndpoint;
 }
 
 /**
@@ -66,7 +69,7 @@ const WELCOME = `<!doctype html><meta charset="utf-8"><title>Messaging API</titl
 <h1>Messaging API</h1><p>The GraphQL endpoint is <a href="/graphql">/graphql</a>
 (POST or GET; WebSocket subscriptions with the graphql-transport-ws protocol on the same path).</p>`;
 
-export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOptions) {
+export function createHttpHandler({ services, apollo, readiness, metrics }: HttpHandlerOptions) {
   const { config, log } = services;
   const corsMiddleware = cors(
     config.corsOrigins ? { origin: config.corsOrigins, maxAge: 600 } : { origin: '*', maxAge: 600 },
@@ -136,6 +139,9 @@ export function createHttpHandler({ services, apollo, readiness }: HttpHandlerOp
       switch (url.pathname) {
         case '/graphql':
           return await graphql(req, res, url.search, requestId);
+        case '/metrics':
+          if (metrics) return await metrics(req, res);
+          return sendHttpError(res, 404, 'NOT_FOUND', 'Not found: the API is at /graphql');
         case '/healthz':
           return sendJson(res, 200, { status: 'ok' });
         case '/readyz': {

@@ -20,6 +20,7 @@ import { clientAddressKey } from './clientAddress.js';
 import { exceedsJsonDepth } from './jsonDepth.js';
 import { ErrorCode, MAX_ERRORS_PER_RESPONSE, badUserInput, boundMessage, hideSuggestions, isExpectedError, unauthenticated } from '../errors.js';
 import { allValidationRules, type Limits } from '../graphql/limits.js';
+import type { SubscriptionObserver } from '../observability/subscriptions.js';
 
 export const CloseCode = {
   AccessTokenExpired: 4001,
@@ -58,6 +59,7 @@ export async function attachWebSocketServer(
   schema: GraphQLSchema,
   services: AppServices,
   limits: Limits,
+  observer: SubscriptionObserver,
 ): Promise<WebSocketSide> {
   const { config, events } = services;
   const ws = config.webSocket;
@@ -87,6 +89,8 @@ export async function attachWebSocketServer(
   wss.on('connection', (socket, request) => {
     const address = clientAddressKey(config, request);
     addresses.set(socket, address);
+    observer.socketOpened();
+    socket.once('close', () => observer.socketClosed(socket));
     if (perAddress.add(address) > ws.maxConnectionsPerIp) {
       socket.close(CloseCode.TooManyConnections, 'Too many connections from this address');
     }
@@ -183,7 +187,8 @@ export async function attachWebSocketServer(
       },
       // Same rule as HTTP: unexpected errors are logged, and masked in
       // production; every error is bounded in size and number.
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onNext: (ctx, id, _payload, _args, result) => {
+        observer.delivered(ctx.extra.socket, id);
         if (!('errors' in result) || !result.errors) return;
         const errors = result.errors.slice(0, MAX_ERRORS_PER_RESPONSE).map((error) => {
           if (isExpectedError(error.extensions?.code)) return bounded(error);
@@ -194,6 +199,12 @@ export async function attachWebSocketServer(
         });
         return { ...result, errors };
       },
+      // A subscription's stream is open: counted and logged until onComplete (or the socket's close).
+      // Not when the client completed it or the socket closed meanwhile: graphql-ws then ends it unseen.
+      onOperation: (ctx, id, _payload, args, result) => {
+        if (Symbol.asyncIterator in result && id in ctx.subscriptions) observer.started(ctx.extra.socket, id, args.document, args.operationName, ctx.extra.state?.claims?.userId ?? null);
+      },
+      onComplete: (ctx, id) => observer.ended(ctx.extra.socket, id),
       onClose: (ctx) => forget(ctx.extra),
       onDisconnect: (ctx) => forget(ctx.extra),
     },
