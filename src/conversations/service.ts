@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { badUserInput, nameTaken, notFound } from '../errors.js';
 import type { EventBus } from '../pubsub/events.js';
 import { findUserByUsername, type UserLookupDeps } from '../users/service.js';
@@ -266,22 +267,24 @@ export { loadAccess, type Access };
 
 const conversationCursor = (c: ConversationModel) => encodeCursor({ createdAt: c.lastActivityAt, id: c.id }, 'c1');
 
-/** The viewer's conversations, latest activity first. */
+/**
+ * The viewer's conversations, latest activity first: from the viewer's
+ * memberships (the Membership(userId) index), joined to their conversations,
+ * so the cost follows how many conversations the viewer is in, not how many
+ * exist.
+ */
 export async function viewerConversations({ db }: { db: Db }, viewerId: string, page: PageArgs): Promise<ConversationConnectionModel> {
   const position = page.after === null ? null : decodeCursor(page.after, 'c1');
-  const rows = await db.conversation.findMany({
-    where: {
-      memberships: { some: { userId: viewerId } },
-      ...(position
-        ? {
-            lastActivityAt: { lte: position.createdAt },
-            OR: [{ lastActivityAt: { lt: position.createdAt } }, { lastActivityAt: position.createdAt, id: { lt: position.id } }],
-          }
-        : {}),
-    },
-    orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
-    take: page.first + 1,
-  });
+  const olderThanCursor = position
+    ? Prisma.sql`AND c."lastActivityAt" <= ${position.createdAt} AND (c."lastActivityAt" < ${position.createdAt} OR (c."lastActivityAt" = ${position.createdAt} AND c."id" < ${position.id}))`
+    : Prisma.empty;
+  const rows = await db.$queryRaw<ConversationModel[]>`
+    SELECT c."id", c."kind", c."name", c."nameKey", c."topic", c."visibility", c."directKey",
+           c."createdAt", c."lastActivityAt", c."memberCount", c."eventSeq"
+    FROM "Membership" mb JOIN "Conversation" c ON c."id" = mb."conversationId"
+    WHERE mb."userId" = ${viewerId} ${olderThanCursor}
+    ORDER BY c."lastActivityAt" DESC, c."id" DESC
+    LIMIT ${page.first + 1}`;
   return toConnection(rows, page, () => db.membership.count({ where: { userId: viewerId } }), conversationCursor);
 }
 

@@ -5,6 +5,7 @@
 // position, conversations/history.ts) for a conversation.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import { isRecordNotFound } from '../db/errors.js';
 import { Prisma, type Message } from '../generated/prisma/client.js';
 import type { EventBus } from '../pubsub/events.js';
 import type { UserModel } from '../users/model.js';
@@ -155,11 +156,12 @@ export async function createMessage(deps: MessageDeps, authorId: string, input: 
     if ((await insertMessage(db, message)) === 0) return (await original())!;
     deps.timeline.clear();
   } else {
-    await requireWriter(db, authorId, conversationId);
     try {
       events = await db.$transaction(async (tx) => {
+        // The conversation's lock first (P2025: no such conversation), then
+        // the check: a removal that committed first is seen, and a refusal
+        // rolls the reserved position back.
         const reservation = await reservePositions(tx, conversationId, 1, { activity: true });
-        // Under the conversation's lock: a removal that committed first is seen here.
         await requireWriter(tx as Db, authorId, conversationId);
         message.createdAt = message.updatedAt = reservation.at;
         if ((await insertMessage(tx as Db, message)) === 0) throw new NothingToWrite();
@@ -167,6 +169,7 @@ export async function createMessage(deps: MessageDeps, authorId: string, input: 
       }, TRANSACTION_OPTIONS);
     } catch (error) {
       if (error instanceof NothingToWrite) return (await original())!;
+      if (isRecordNotFound(error)) throw notFound('Conversation');
       throw error;
     }
   }

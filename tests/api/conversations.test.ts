@@ -255,7 +255,7 @@ describe('read state', () => {
     await api.send(ann, newer.id, 'latest in newer');
     const last = await api.send(gus, older.id, 'latest in older');
     const query = `query ($after: String) { conversations(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-      edges { node { id unreadCount lastMessage { id content } members { totalCount edges { node { role user { username } } } } } } } }`;
+      edges { node { id memberCount lastActivityAt unreadCount lastMessage { id content } members { totalCount edges { node { role user { username } } } } } } } }`;
     const page1 = (await ok(gql(query, {}, gus))).conversations;
     assert.equal(page1.totalCount, 2);
     assert.equal(page1.edges[0].node.id, older.id);
@@ -263,6 +263,7 @@ describe('read state', () => {
     const page2 = (await ok(gql(query, { after: page1.pageInfo.endCursor }, gus))).conversations;
     assert.equal(page2.edges[0].node.id, newer.id);
     assert.equal(page2.edges[0].node.unreadCount, 1);
+    assert.equal(page2.edges[0].node.memberCount, 2);
     // Members in join order; the owner and the members named at creation joined in the same instant.
     assert.deepEqual(page2.edges[0].node.members.edges.map((e: any) => [e.node.role, e.node.user.username]).sort(), [['MEMBER', ann.username], ['OWNER', gus.username]]);
     assert.equal(page2.pageInfo.hasNextPage, false);
