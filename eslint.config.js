@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'web/dist/', 'node_modules/', 'src/generated/', 'data/'] },
+  { ignores: ['dist/', 'web/dist/', 'node_modules/', 'src/generated/', 'client/generated/', 'data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
