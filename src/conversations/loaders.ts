@@ -46,22 +46,12 @@ export function createConversationLoaders(db: Db, viewerId: string | null): Conv
 
     unreadCount: new DataLoader(async (ids) => {
       if (viewerId === null) return ids.map(() => 0);
-      // Counts only the messages after the read position (the join, if
-      // nothing is read yet), from the (conversationId, createdAt, id,
-      // authorId) index alone: the cost follows what is unread, not the
-      // conversation's size. The first createdAt bound is what lets the
-      // database seek; the second condition breaks ties within a millisecond.
-      const rows = await db.$queryRaw<Array<{ id: string; unread: number | bigint }>>`
-        SELECT mb."conversationId" AS "id", (
-          SELECT COUNT(*) FROM "Message" m
-          WHERE m."conversationId" = mb."conversationId"
-            AND m."createdAt" >= COALESCE(mb."lastReadAt", mb."joinedAt")
-            AND (m."createdAt" > COALESCE(mb."lastReadAt", mb."joinedAt") OR m."id" > COALESCE(mb."lastReadMessageId", ''))
-            AND m."authorId" <> mb."userId"
-        ) AS "unread"
-        FROM "Membership" mb
-        WHERE mb."userId" = ${viewerId} AND mb."conversationId" IN (${Prisma.join([...ids])})`;
-      const counts = new Map(rows.map((row) => [row.id, Number(row.unread)]));
+      // Kept by the write path (unread.ts): one row per conversation.
+      const rows = await db.membership.findMany({
+        where: { userId: viewerId, conversationId: { in: [...ids] } },
+        select: { conversationId: true, unreadCount: true },
+      });
+      const counts = new Map(rows.map((row) => [row.conversationId, row.unreadCount]));
       return ids.map((id) => counts.get(id) ?? 0);
     }, options),
   };

@@ -14,7 +14,8 @@ import { decodeCursor, encodeCursor, toConnection, type PageArgs } from '../pagi
 import { loadAccess, readableConversation, requireMember, requireOwner, type Access } from './access.js';
 import { publishCommitted, type ConversationEvents } from './events.js';
 import type { ConversationCache } from './cache.js';
-import { appendEvents, TRANSACTION_OPTIONS, type NewEvent, type StoredEvent, type Tx } from './history.js';
+import { appendEvents, recordEvents, reservePositions, TRANSACTION_OPTIONS, type NewEvent, type StoredEvent, type Tx } from './history.js';
+import { recountUnread } from './unread.js';
 import type { ChannelVisibility, ConversationConnectionModel, ConversationModel, MembershipConnectionModel, MembershipModel } from './model.js';
 import { channelPrefixOrNull, parseChannelName, parseTopic, parseUsernames } from './validation.js';
 
@@ -232,6 +233,8 @@ export async function markRead(deps: ConversationDeps, viewerId: string, convers
   const message = await deps.db.message.findUnique({ where: { id: messageId }, select: { id: true, conversationId: true, createdAt: true } });
   if (!message || message.conversationId !== conversationId) throw badUserInput('The message is not in this conversation', 'messageId');
   const stored = await deps.db.$transaction(async (tx) => {
+    // The lock first, so the recount below and concurrent sends apply in one order.
+    const reservation = await reservePositions(tx, conversationId, 1);
     const moved = await tx.membership.updateMany({
       where: {
         conversationId,
@@ -245,10 +248,11 @@ export async function markRead(deps: ConversationDeps, viewerId: string, convers
       },
       data: { lastReadMessageId: message.id, lastReadAt: message.createdAt },
     });
-    if (moved.count === 0) return [];
-    return appendEvents(tx, conversationId, [{ type: 'READ_POSITION', userId: viewerId, messageId: message.id }]);
-  }, TRANSACTION_OPTIONS);
-  await publishCommitted(deps, stored);
+    if (moved.count === 0) throw new AlreadyDone(); // not forward: rolls the reserved position back
+    await recountUnread(tx, conversationId, viewerId);
+    return recordEvents(tx, reservation, [{ type: 'READ_POSITION', userId: viewerId, messageId: message.id }]);
+  }, TRANSACTION_OPTIONS).catch(alreadyDone);
+  if (stored) await publishCommitted(deps, stored);
   return conversation;
 }
 

@@ -321,5 +321,5 @@ function liveModel(e: ConversationBusEvent): Omit<ConversationEventModel, 'curso
 }
 
 function pastMembership(conversationId: string, userId: string, joinedAt: Date, role: string): MembershipModel {
-  return { conversationId, userId, role, joinedAt, lastReadMessageId: null, lastReadAt: null };
+  return { conversationId, userId, role, joinedAt, lastReadMessageId: null, lastReadAt: null, unreadCount: 0 };
 }

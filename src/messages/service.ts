@@ -14,6 +14,7 @@ import { forbidden, notFound } from '../errors.js';
 import { decodeCursor, newestFirst, olderThan, toConnection, type PageArgs } from '../pagination.js';
 import { loadAccess, mayRead, mayWrite } from '../conversations/access.js';
 import { publishCommitted, type ConversationEvents } from '../conversations/events.js';
+import { countNewMessage, uncountDeletedMessage } from '../conversations/unread.js';
 import type { ConversationCache } from '../conversations/cache.js';
 import { recordEvents, reservePositions, TRANSACTION_OPTIONS, appendEvents, type StoredEvent } from '../conversations/history.js';
 import { toMessageEvent, type MessageEvents } from './events.js';
@@ -165,6 +166,7 @@ export async function createMessage(deps: MessageDeps, authorId: string, input: 
         await requireWriter(tx as Db, authorId, conversationId);
         message.createdAt = message.updatedAt = reservation.at;
         if ((await insertMessage(tx as Db, message)) === 0) throw new NothingToWrite();
+        await countNewMessage(tx, conversationId, authorId);
         return recordEvents(tx, reservation, [{ type: 'MESSAGE_CREATED', messageId: message.id }]);
       }, TRANSACTION_OPTIONS);
     } catch (error) {
@@ -256,6 +258,7 @@ async function writeInPlace(
       if (!(await mayReadMessage(tx as Db, message.authorId, message))) throw new NothingToWrite();
       const count = await write(tx as Db);
       if (count === 0) throw new NothingToWrite();
+      if (type === 'MESSAGE_DELETED') await uncountDeletedMessage(tx, { ...message, conversationId });
       return { count, events };
     }, TRANSACTION_OPTIONS)
     .catch((error: unknown) => {

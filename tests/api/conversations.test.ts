@@ -244,6 +244,16 @@ describe('read state', () => {
     assert.equal(back.viewerMembership.lastReadMessageId, m2.id, 'never backwards');
     await ok(gql(MARK_READ, { c: channel.id, m: m3.id }, ben));
     assert.equal(await unread(), 0);
+    // New messages count; a deleted unread one stops counting; ben's own never count.
+    const m4 = await api.send(ann, channel.id, 'four');
+    await api.send(ann, channel.id, 'five');
+    await api.send(ben, channel.id, 'mine again');
+    assert.equal(await unread(), 2);
+    await ok(gql(`mutation ($id: ID!) { deleteMessage(id: $id) }`, { id: m4.id }, ann));
+    assert.equal(await unread(), 1);
+    // Deleting a message ben has read changes nothing.
+    await ok(gql(`mutation ($id: ID!) { deleteMessage(id: $id) }`, { id: m1.id }, ann));
+    assert.equal(await unread(), 1);
     const elsewhere = await api.send(ann, null, 'public');
     assert.deepEqual(codes(await gql(MARK_READ, { c: channel.id, m: elsewhere.id }, ben)), ['BAD_USER_INPUT']);
   });

@@ -1028,7 +1028,8 @@ export const MembershipScalarFieldEnum = {
   role: 'role',
   joinedAt: 'joinedAt',
   lastReadMessageId: 'lastReadMessageId',
-  lastReadAt: 'lastReadAt'
+  lastReadAt: 'lastReadAt',
+  unreadCount: 'unreadCount'
 } as const
 
 export type MembershipScalarFieldEnum = (typeof MembershipScalarFieldEnum)[keyof typeof MembershipScalarFieldEnum]

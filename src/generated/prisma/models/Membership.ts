@@ -20,8 +20,18 @@ export type MembershipModel = runtime.Types.Result.DefaultSelection<Prisma.$Memb
 
 export type AggregateMembership = {
   _count: MembershipCountAggregateOutputType | null
+  _avg: MembershipAvgAggregateOutputType | null
+  _sum: MembershipSumAggregateOutputType | null
   _min: MembershipMinAggregateOutputType | null
   _max: MembershipMaxAggregateOutputType | null
+}
+
+export type MembershipAvgAggregateOutputType = {
+  unreadCount: number | null
+}
+
+export type MembershipSumAggregateOutputType = {
+  unreadCount: number | null
 }
 
 export type MembershipMinAggregateOutputType = {
@@ -31,6 +41,7 @@ export type MembershipMinAggregateOutputType = {
   joinedAt: Date | null
   lastReadMessageId: string | null
   lastReadAt: Date | null
+  unreadCount: number | null
 }
 
 export type MembershipMaxAggregateOutputType = {
@@ -40,6 +51,7 @@ export type MembershipMaxAggregateOutputType = {
   joinedAt: Date | null
   lastReadMessageId: string | null
   lastReadAt: Date | null
+  unreadCount: number | null
 }
 
 export type MembershipCountAggregateOutputType = {
@@ -49,9 +61,18 @@ export type MembershipCountAggregateOutputType = {
   joinedAt: number
   lastReadMessageId: number
   lastReadAt: number
+  unreadCount: number
   _all: number
 }
 
+
+export type MembershipAvgAggregateInputType = {
+  unreadCount?: true
+}
+
+export type MembershipSumAggregateInputType = {
+  unreadCount?: true
+}
 
 export type MembershipMinAggregateInputType = {
   conversationId?: true
@@ -60,6 +81,7 @@ export type MembershipMinAggregateInputType = {
   joinedAt?: true
   lastReadMessageId?: true
   lastReadAt?: true
+  unreadCount?: true
 }
 
 export type MembershipMaxAggregateInputType = {
@@ -69,6 +91,7 @@ export type MembershipMaxAggregateInputType = {
   joinedAt?: true
   lastReadMessageId?: true
   lastReadAt?: true
+  unreadCount?: true
 }
 
 export type MembershipCountAggregateInputType = {
@@ -78,6 +101,7 @@ export type MembershipCountAggregateInputType = {
   joinedAt?: true
   lastReadMessageId?: true
   lastReadAt?: true
+  unreadCount?: true
   _all?: true
 }
 
@@ -119,6 +143,18 @@ export type MembershipAggregateArgs<ExtArgs extends runtime.Types.Extensions.Int
   /**
    * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
    * 
+   * Select which fields to average
+  **/
+  _avg?: MembershipAvgAggregateInputType
+  /**
+   * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
+   * 
+   * Select which fields to sum
+  **/
+  _sum?: MembershipSumAggregateInputType
+  /**
+   * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
+   * 
    * Select which fields to find the minimum value
   **/
   _min?: MembershipMinAggregateInputType
@@ -149,6 +185,8 @@ export type MembershipGroupByArgs<ExtArgs extends runtime.Types.Extensions.Inter
   take?: number
   skip?: number
   _count?: MembershipCountAggregateInputType | true
+  _avg?: MembershipAvgAggregateInputType
+  _sum?: MembershipSumAggregateInputType
   _min?: MembershipMinAggregateInputType
   _max?: MembershipMaxAggregateInputType
 }
@@ -160,7 +198,10 @@ export type MembershipGroupByOutputType = {
   joinedAt: Date
   lastReadMessageId: string | null
   lastReadAt: Date | null
+  unreadCount: number
   _count: MembershipCountAggregateOutputType | null
+  _avg: MembershipAvgAggregateOutputType | null
+  _sum: MembershipSumAggregateOutputType | null
   _min: MembershipMinAggregateOutputType | null
   _max: MembershipMaxAggregateOutputType | null
 }
@@ -190,6 +231,7 @@ export type MembershipWhereInput = {
   joinedAt?: Prisma.DateTimeFilter<"Membership"> | Date | string
   lastReadMessageId?: Prisma.StringNullableFilter<"Membership"> | string | null
   lastReadAt?: Prisma.DateTimeNullableFilter<"Membership"> | Date | string | null
+  unreadCount?: Prisma.IntFilter<"Membership"> | number
   conversation?: Prisma.XOR<Prisma.ConversationScalarRelationFilter, Prisma.ConversationWhereInput>
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
 }
@@ -201,6 +243,7 @@ export type MembershipOrderByWithRelationInput = {
   joinedAt?: Prisma.SortOrder
   lastReadMessageId?: Prisma.SortOrderInput | Prisma.SortOrder
   lastReadAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  unreadCount?: Prisma.SortOrder
   conversation?: Prisma.ConversationOrderByWithRelationInput
   user?: Prisma.UserOrderByWithRelationInput
 }
@@ -216,6 +259,7 @@ export type MembershipWhereUniqueInput = Prisma.AtLeast<{
   joinedAt?: Prisma.DateTimeFilter<"Membership"> | Date | string
   lastReadMessageId?: Prisma.StringNullableFilter<"Membership"> | string | null
   lastReadAt?: Prisma.DateTimeNullableFilter<"Membership"> | Date | string | null
+  unreadCount?: Prisma.IntFilter<"Membership"> | number
   conversation?: Prisma.XOR<Prisma.ConversationScalarRelationFilter, Prisma.ConversationWhereInput>
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
 }, "conversationId_userId">
@@ -227,9 +271,12 @@ export type MembershipOrderByWithAggregationInput = {
   joinedAt?: Prisma.SortOrder
   lastReadMessageId?: Prisma.SortOrderInput | Prisma.SortOrder
   lastReadAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  unreadCount?: Prisma.SortOrder
   _count?: Prisma.MembershipCountOrderByAggregateInput
+  _avg?: Prisma.MembershipAvgOrderByAggregateInput
   _max?: Prisma.MembershipMaxOrderByAggregateInput
   _min?: Prisma.MembershipMinOrderByAggregateInput
+  _sum?: Prisma.MembershipSumOrderByAggregateInput
 }
 
 export type MembershipScalarWhereWithAggregatesInput = {
@@ -242,6 +289,7 @@ export type MembershipScalarWhereWithAggregatesInput = {
   joinedAt?: Prisma.DateTimeWithAggregatesFilter<"Membership"> | Date | string
   lastReadMessageId?: Prisma.StringNullableWithAggregatesFilter<"Membership"> | string | null
   lastReadAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Membership"> | Date | string | null
+  unreadCount?: Prisma.IntWithAggregatesFilter<"Membership"> | number
 }
 
 export type MembershipCreateInput = {
@@ -249,6 +297,7 @@ export type MembershipCreateInput = {
   joinedAt?: Date | string
   lastReadMessageId?: string | null
   lastReadAt?: Date | string | null
+  unreadCount?: number
   conversation: Prisma.ConversationCreateNestedOneWithoutMembershipsInput
   user: Prisma.UserCreateNestedOneWithoutMembershipsInput
 }
@@ -260,6 +309,7 @@ export type MembershipUncheckedCreateInput = {
   joinedAt?: Date | string
   lastReadMessageId?: string | null
   lastReadAt?: Date | string | null
+  unreadCount?: number
 }
 
 export type MembershipUpdateInput = {
@@ -267,6 +317,7 @@ export type MembershipUpdateInput = {
   joinedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastReadMessageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastReadAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  unreadCount?: Prisma.IntFieldUpdateOperationsInput | number
   conversation?: Prisma.ConversationUpdateOneRequiredWithoutMembershipsNestedInput
   user?: Prisma.UserUpdateOneRequiredWithoutMembershipsNestedInput
 }
@@ -278,6 +329,7 @@ export type MembershipUncheckedUpdateInput = {
   joinedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastReadMessageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastReadAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  unreadCount?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
 export type MembershipCreateManyInput = {
@@ -287,6 +339,7 @@ export type MembershipCreateManyInput = {
   joinedAt?: Date | string
   lastReadMessageId?: string | null
   lastReadAt?: Date | string | null
+  unreadCount?: number
 }
 
 export type MembershipUpdateManyMutationInput = {
@@ -294,6 +347,7 @@ export type MembershipUpdateManyMutationInput = {
   joinedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastReadMessageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastReadAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  unreadCount?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
 export type MembershipUncheckedUpdateManyInput = {
@@ -303,6 +357,7 @@ export type MembershipUncheckedUpdateManyInput = {
   joinedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastReadMessageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastReadAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  unreadCount?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
 export type MembershipListRelationFilter = {
@@ -327,6 +382,11 @@ export type MembershipCountOrderByAggregateInput = {
   joinedAt?: Prisma.SortOrder
   lastReadMessageId?: Prisma.SortOrder
   lastReadAt?: Prisma.SortOrder
+  unreadCount?: Prisma.SortOrder
+}
+
+export type MembershipAvgOrderByAggregateInput = {
+  unreadCount?: Prisma.SortOrder
 }
 
 export type MembershipMaxOrderByAggregateInput = {
@@ -336,6 +396,7 @@ export type MembershipMaxOrderByAggregateInput = {
   joinedAt?: Prisma.SortOrder
   lastReadMessageId?: Prisma.SortOrder
   lastReadAt?: Prisma.SortOrder
+  unreadCount?: Prisma.SortOrder
 }
 
 export type MembershipMinOrderByAggregateInput = {
@@ -345,6 +406,11 @@ export type MembershipMinOrderByAggregateInput = {
   joinedAt?: Prisma.SortOrder
   lastReadMessageId?: Prisma.SortOrder
   lastReadAt?: Prisma.SortOrder
+  unreadCount?: Prisma.SortOrder
+}
+
+export type MembershipSumOrderByAggregateInput = {
+  unreadCount?: Prisma.SortOrder
 }
 
 export type MembershipCreateNestedManyWithoutUserInput = {
@@ -440,6 +506,7 @@ export type MembershipCreateWithoutUserInput = {
   joinedAt?: Date | string
   lastReadMessageId?: string | null
   lastReadAt?: Date | string | null
+  unreadCount?: number
   conversation: Prisma.ConversationCreateNestedOneWithoutMembershipsInput
 }
 
@@ -449,6 +516,7 @@ export type MembershipUncheckedCreateWithoutUserInput = {
   joinedAt?: Date | string
   lastReadMessageId?: string | null
   lastReadAt?: Date | string | null
+  unreadCount?: number
 }
 
 export type MembershipCreateOrConnectWithoutUserInput = {
@@ -486,6 +554,7 @@ export type MembershipScalarWhereInput = {
   joinedAt?: Prisma.DateTimeFilter<"Membership"> | Date | string
   lastReadMessageId?: Prisma.StringNullableFilter<"Membership"> | string | null
   lastReadAt?: Prisma.DateTimeNullableFilter<"Membership"> | Date | string | null
+  unreadCount?: Prisma.IntFilter<"Membership"> | number
 }
 
 export type MembershipCreateWithoutConversationInput = {
@@ -493,6 +562,7 @@ export type MembershipCreateWithoutConversationInput = {
   joinedAt?: Date | string
   lastReadMessageId?: string | null
   lastReadAt?: Date | string | null
+  unreadCount?: number
   user: Prisma.UserCreateNestedOneWithoutMembershipsInput
 }
 
@@ -502,6 +572,7 @@ export type MembershipUncheckedCreateWithoutConversationInput = {
   joinedAt?: Date | string
   lastReadMessageId?: string | null
   lastReadAt?: Date | string | null
+  unreadCount?: number
 }
 
 export type MembershipCreateOrConnectWithoutConversationInput = {
@@ -535,6 +606,7 @@ export type MembershipCreateManyUserInput = {
   joinedAt?: Date | string
   lastReadMessageId?: string | null
   lastReadAt?: Date | string | null
+  unreadCount?: number
 }
 
 export type MembershipUpdateWithoutUserInput = {
@@ -542,6 +614,7 @@ export type MembershipUpdateWithoutUserInput = {
   joinedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastReadMessageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastReadAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  unreadCount?: Prisma.IntFieldUpdateOperationsInput | number
   conversation?: Prisma.ConversationUpdateOneRequiredWithoutMembershipsNestedInput
 }
 
@@ -551,6 +624,7 @@ export type MembershipUncheckedUpdateWithoutUserInput = {
   joinedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastReadMessageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastReadAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  unreadCount?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
 export type MembershipUncheckedUpdateManyWithoutUserInput = {
@@ -559,6 +633,7 @@ export type MembershipUncheckedUpdateManyWithoutUserInput = {
   joinedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastReadMessageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastReadAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  unreadCount?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
 export type MembershipCreateManyConversationInput = {
@@ -567,6 +642,7 @@ export type MembershipCreateManyConversationInput = {
   joinedAt?: Date | string
   lastReadMessageId?: string | null
   lastReadAt?: Date | string | null
+  unreadCount?: number
 }
 
 export type MembershipUpdateWithoutConversationInput = {
@@ -574,6 +650,7 @@ export type MembershipUpdateWithoutConversationInput = {
   joinedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastReadMessageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastReadAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  unreadCount?: Prisma.IntFieldUpdateOperationsInput | number
   user?: Prisma.UserUpdateOneRequiredWithoutMembershipsNestedInput
 }
 
@@ -583,6 +660,7 @@ export type MembershipUncheckedUpdateWithoutConversationInput = {
   joinedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastReadMessageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastReadAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  unreadCount?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
 export type MembershipUncheckedUpdateManyWithoutConversationInput = {
@@ -591,6 +669,7 @@ export type MembershipUncheckedUpdateManyWithoutConversationInput = {
   joinedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastReadMessageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastReadAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  unreadCount?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
 
@@ -602,6 +681,7 @@ export type MembershipSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   joinedAt?: boolean
   lastReadMessageId?: boolean
   lastReadAt?: boolean
+  unreadCount?: boolean
   conversation?: boolean | Prisma.ConversationDefaultArgs<ExtArgs>
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["membership"]>
@@ -613,6 +693,7 @@ export type MembershipSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Ex
   joinedAt?: boolean
   lastReadMessageId?: boolean
   lastReadAt?: boolean
+  unreadCount?: boolean
   conversation?: boolean | Prisma.ConversationDefaultArgs<ExtArgs>
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["membership"]>
@@ -624,6 +705,7 @@ export type MembershipSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Ex
   joinedAt?: boolean
   lastReadMessageId?: boolean
   lastReadAt?: boolean
+  unreadCount?: boolean
   conversation?: boolean | Prisma.ConversationDefaultArgs<ExtArgs>
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["membership"]>
@@ -635,9 +717,10 @@ export type MembershipSelectScalar = {
   joinedAt?: boolean
   lastReadMessageId?: boolean
   lastReadAt?: boolean
+  unreadCount?: boolean
 }
 
-export type MembershipOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"conversationId" | "userId" | "role" | "joinedAt" | "lastReadMessageId" | "lastReadAt", ExtArgs["result"]["membership"]>
+export type MembershipOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"conversationId" | "userId" | "role" | "joinedAt" | "lastReadMessageId" | "lastReadAt" | "unreadCount", ExtArgs["result"]["membership"]>
 export type MembershipInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   conversation?: boolean | Prisma.ConversationDefaultArgs<ExtArgs>
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
@@ -670,6 +753,11 @@ export type $MembershipPayload<ExtArgs extends runtime.Types.Extensions.Internal
      */
     lastReadMessageId: string | null
     lastReadAt: Date | null
+    /**
+     * Others' messages after the read position, kept by every send, delete and
+     * markRead (conversations/unread.ts), so reading it costs one row.
+     */
+    unreadCount: number
   }, ExtArgs["result"]["membership"]>
   composites: {}
 }
@@ -1101,6 +1189,7 @@ export interface MembershipFieldRefs {
   readonly joinedAt: Prisma.FieldRef<"Membership", 'DateTime'>
   readonly lastReadMessageId: Prisma.FieldRef<"Membership", 'String'>
   readonly lastReadAt: Prisma.FieldRef<"Membership", 'DateTime'>
+  readonly unreadCount: Prisma.FieldRef<"Membership", 'Int'>
 }
     
 
