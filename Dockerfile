@@ -3,7 +3,8 @@
 #   docker build -t messaging-api .
 #   docker run -p 4000:4000 -v messaging-data:/data -e JWT_SECRET=<32+ bytes> messaging-api
 #
-# Stages: deps (all packages, better-sqlite3 compiled) -> build (tsc) and
+# Stages: deps (all packages, better-sqlite3 compiled) -> build (tsc, and
+# vite for the chat page web/ -> web/dist/) and
 # prod-deps (runtime packages only) -> runtime image.
 
 # ---------------------------------------------------------------------------
@@ -29,6 +30,7 @@ FROM deps AS build
 
 COPY tsconfig.json ./
 COPY src ./src
+COPY web ./web
 RUN npm run build
 
 # ---------------------------------------------------------------------------
@@ -56,6 +58,8 @@ WORKDIR /app
 
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The chat page (served at /app with APP_PAGE=on; dist/http/appPage.js -> ../../web/dist).
+COPY --from=build /app/web/dist ./web/dist
 # Read at run time: schema.graphql (dist/graphql/schema.js -> ../../schema.graphql)
 # and prisma/migrations (applied at start by dist/db/sqlite.js).
 COPY package.json schema.graphql ./

@@ -1,7 +1,8 @@
 // `npm start`'s prestart: compile TypeScript only when dist/ is missing or
 // older than a source file, so a start after `npm install` (or after the
 // first start) runs the compiled JavaScript at once instead of paying ~3 s
-// of tsc every time. Plain JavaScript: it must run before anything is built.
+// of tsc every time; likewise the chat page (web/ -> web/dist/, vite build).
+// Plain JavaScript: it must run before anything is built.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,4 +30,16 @@ const sources = Math.max(newest(join(root, 'src')), mtime(join(root, 'tsconfig.j
 if (built < sources) {
   console.error('compiling TypeScript (dist/ is missing or older than src/)…');
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+}
+
+const page = mtime(join(root, 'web', 'dist', 'index.html'));
+const pageSources = Math.max(
+  ...['src', 'public'].map((dir) => newest(join(root, 'web', dir))),
+  ...['index.html', 'vite.config.ts'].map((file) => mtime(join(root, 'web', file))),
+  mtime(join(root, 'package-lock.json')),
+);
+if (page < pageSources) {
+  console.error('building the chat page (web/dist/ is missing or older than web/)…');
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  execFileSync(process.execPath, [vite, 'build', '--config', join(root, 'web', 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit' });
 }

@@ -28,11 +28,12 @@ const files = (dir: string) =>
  *   sqlite/      SQLite itself (its migration runner, the schema engine on SQLite files): SQLite only
  *   unit/        pure logic, no database: once (in the SQLite pass)
  *   once/        nothing database-specific (schema contract, deployment files): once (in the SQLite pass)
+ *   browser/     the chat page at /app in Chromium (playwright-core): once (in the SQLite pass)
  *
  * A test file outside these folders would never run: the run fails instead.
  */
 const MATRIX = {
-  sqlite: ['api', 'security', 'sqlite', 'unit', 'once'],
+  sqlite: ['api', 'security', 'sqlite', 'unit', 'once', 'browser'],
   postgresql: ['api', 'security', 'postgresql'],
 } as const;
 
