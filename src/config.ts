@@ -103,6 +103,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_EXPENSIVE_FIELDS: int(1, 1, 100),
   GRAPHQL_INTROSPECTION: optionalBool,
   GRAPHQL_LANDING_PAGE: z.enum(['sandbox', 'production', 'off']).optional(),
+  TRUSTED_DOCUMENTS: z.enum(['allow', 'only']).default('allow'),
   APP_PAGE: z.enum(['on', 'off']).optional(),
   WS_MAX_PAYLOAD: size('100kb'),
   WS_INIT_TIMEOUT: duration('10s'),
@@ -223,6 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     landingPage: e.GRAPHQL_LANDING_PAGE ?? (production ? 'production' : 'sandbox'),
+    /** only: nothing runs but the client manifest's documents (src/graphql/trustedDocuments.ts). */
+    trustedDocuments: e.TRUSTED_DOCUMENTS,
     /** The chat page at /app (web/dist); opt-in in production, where the API may be all that is wanted. */
     appPage: e.APP_PAGE === undefined ? !production : e.APP_PAGE === 'on',
     webSocket: {

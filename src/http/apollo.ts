@@ -15,6 +15,7 @@ import type { Context } from '../context.js';
 import { ErrorCode, MAX_ERRORS_PER_RESPONSE, boundMessage, errorCode, hideSuggestions, isExpectedError } from '../errors.js';
 import type { Limits } from '../graphql/limits.js';
 import { jitGateway } from '../graphql/jitExecutor.js';
+import { TrustedDocuments } from '../graphql/trustedDocuments.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { observeOperations } from '../observability/operations.js';
@@ -33,6 +34,7 @@ export function createApollo(options: {
   onDrain: () => Promise<void>;
 }): ApolloServer<GraphQLContext> {
   const { config, log, limits } = options;
+  const trusted = TrustedDocuments.load(config.trustedDocuments);
 
   // Unexpected errors (bugs, database failures) are logged with the request id
   // the client receives, and reach clients without internals in production.
@@ -90,6 +92,8 @@ export function createApollo(options: {
     includeStacktraceInErrorResponses: !config.production,
     // One operation per request: a batch of 100 logins would be 100 attempts in one request.
     allowBatchedHttpRequests: false,
+    // APQ answers hashes from the client manifest; with TRUSTED_DOCUMENTS=only it registers nothing new.
+    persistedQueries: { cache: trusted.apqCache() },
     parseOptions: limits.parseOptions,
     validationRules: limits.rules,
     // main.ts owns the signals: Apollo's own handler would stop Apollo and

@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { createContext, type AppServices } from '../context.js';
 import { authFromToken } from '../auth/viewer.js';
 import { bearerToken } from '../auth/tokens.js';
+import { TrustedDocuments } from '../graphql/trustedDocuments.js';
 import type { MetricsEndpoint } from '../observability/endpoint.js';
 import { newRequestId, type GraphQLContext } from './apollo.js';
 import { createAppPage, isAppPath } from './appPage.js';
@@ -71,6 +72,7 @@ const WELCOME = `<!doctype html><meta charset="utf-8"><title>Messaging API</titl
 
 export function createHttpHandler({ services, apollo, readiness, metrics }: HttpHandlerOptions) {
   const { config, log } = services;
+  const trusted = TrustedDocuments.load(config.trustedDocuments);
   const corsMiddleware = cors(
     config.corsOrigins ? { origin: config.corsOrigins, maxAge: 600 } : { origin: '*', maxAge: 600 },
   ) as Middleware;
@@ -107,12 +109,15 @@ export function createHttpHandler({ services, apollo, readiness, metrics }: Http
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    // By hash (documentId or APQ) from the client manifest; with TRUSTED_DOCUMENTS=only nothing else.
+    const request = trusted.httpRequest((req as IncomingMessage & { body?: unknown }).body, search);
+    if ('refused' in request) return sendHttpError(res, 400, String(request.refused.extensions.code), request.refused.message);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: req.method!.toUpperCase(),
         headers,
-        search,
-        body: (req as IncomingMessage & { body?: unknown }).body,
+        search: request.search,
+        body: request.body,
       },
       context: async () => {
         const auth = await authFromToken(services, bearerToken(req.headers.authorization));

@@ -21,6 +21,7 @@ import { exceedsJsonDepth } from './jsonDepth.js';
 import { ErrorCode, MAX_ERRORS_PER_RESPONSE, badUserInput, boundMessage, hideSuggestions, isExpectedError, unauthenticated } from '../errors.js';
 import { allValidationRules, type Limits } from '../graphql/limits.js';
 import type { SubscriptionObserver } from '../observability/subscriptions.js';
+import { TrustedDocuments } from '../graphql/trustedDocuments.js';
 
 export const CloseCode = {
   AccessTokenExpired: 4001,
@@ -67,6 +68,7 @@ export async function attachWebSocketServer(
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: ws.maxPayloadBytes });
   // The same operation limits as HTTP (depth, aliases, cost, tokens, one expensive field).
   const rules = allValidationRules(limits, config.introspection);
+  const trusted = TrustedDocuments.load(config.trustedDocuments);
   const states = new Map<WebSocket, SocketState>();
   const perAddress = new Counter();
   /** Each socket's address key, worked out once in the 'connection' listener below (which every socket passes first). */
@@ -127,9 +129,12 @@ export async function attachWebSocketServer(
         if (state?.claims && !(await sessionStillActive(ctx.extra.socket, state.claims))) {
           return [unauthenticated('Session ended (logged out)')];
         }
+        // By hash (documentId or extensions.persistedQuery), and with TRUSTED_DOCUMENTS=only nothing else.
+        const source = trusted.subscribeDocument(payload);
+        if (source instanceof GraphQLError) return [source];
         let document: DocumentNode;
         try {
-          document = parse(payload.query, limits.parseOptions);
+          document = parse(source, limits.parseOptions);
         } catch (error) {
           return [error instanceof GraphQLError ? withCode(error, ErrorCode.GRAPHQL_PARSE_FAILED) : badUserInput('Unparsable query')];
         }
