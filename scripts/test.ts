@@ -29,11 +29,12 @@ const files = (dir: string) =>
  *   unit/        pure logic, no database: once (in the SQLite pass)
  *   once/        nothing database-specific (schema contract, deployment files): once (in the SQLite pass)
  *   browser/     the chat page at /app in Chromium (playwright-core): once (in the SQLite pass)
+ *   examples/    the client examples (examples/) and trusted documents, against the real server: once (in the SQLite pass)
  *
  * A test file outside these folders would never run: the run fails instead.
  */
 const MATRIX = {
-  sqlite: ['api', 'security', 'sqlite', 'unit', 'once', 'browser'],
+  sqlite: ['api', 'security', 'sqlite', 'unit', 'once', 'browser', 'examples'],
   postgresql: ['api', 'security', 'postgresql'],
 } as const;
 
