@@ -1,6 +1,6 @@
 // The client examples run end to end against the real server, as a user would
 // run them: examples/apollo-client.ts and examples/urql.ts. The server issues
-// 3-second access tokens, so each example sees its token expire and refresh;
+// 4-second access tokens, so each example sees its token expire and refresh;
 // it runs with TRUSTED_DOCUMENTS=only, so every operation they send is a
 // trusted document sent by hash. Both run at once: most of their time is the
 // wait for the token to expire.
@@ -18,7 +18,7 @@ const examples: Array<[string, (apiUrl: string) => Promise<Summary>]> = [
 describe('client examples', { concurrency: true }, () => {
   for (const [name, main] of examples) {
     test(`${name}: pages, the missed message once after a reconnect, and a call that succeeds after the token refresh`, async () => {
-      const server = await startTestServer({ ACCESS_TOKEN_TTL: '3s', TRUSTED_DOCUMENTS: 'only' });
+      const server = await startTestServer({ ACCESS_TOKEN_TTL: '4s', TRUSTED_DOCUMENTS: 'only' });
       try {
         const summary = await main(server.url);
 
