@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { loadConfig } from '../../src/config.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../support/server.js';
 
@@ -144,9 +144,34 @@ test('APP_PAGE=off answers /app with the API 404; production serves the page onl
   assert.equal(loadConfig({ NODE_ENV: 'development' }).appPage, true);
 });
 
+/**
+ * The page's WebSocket to /graphql, passed through Playwright so a test can
+ * cut it (as a lost network would) and refuse reconnections until restore().
+ */
+class Link {
+  private open: WebSocketRoute | null = null;
+  private down = false;
+
+  route(ws: WebSocketRoute) {
+    if (this.down) return ws.close({ code: 1013, reason: 'network down (test)' }); // graphql-ws retries 1013
+    ws.connectToServer();
+    this.open = ws;
+  }
+
+  async cut() {
+    this.down = true;
+    await this.open?.close({ code: 1001, reason: 'network lost (test)' });
+  }
+
+  restore() {
+    this.down = false;
+  }
+}
+
 /** A page in its own browser context (own sessionStorage, own WebSocket), failing the test on any page error or CSP refusal. */
-async function openPage(problems: string[]): Promise<Page> {
+async function openPage(problems: string[], link = new Link()): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
+  await context.routeWebSocket(/\/graphql$/, (ws) => link.route(ws));
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -174,12 +199,13 @@ async function screenshot(page: Page, name: string, shots: string[]) {
   shots.push(path.relative(root, file));
 }
 
-test('two people chat live in the browser: direct conversation, unread badge, typing, edit, delete, older messages', async (t) => {
+test('two people chat live in the browser: direct conversation, unread badge, typing, edit, delete, a lost connection, older messages', async (t) => {
   const problems: string[] = [];
   const shots: string[] = [];
   const annName = `ann_${process.pid}`;
   const benName = `ben_${process.pid}`;
-  const [ann, ben] = await Promise.all([openPage(problems), openPage(problems)]);
+  const bensLink = new Link();
+  const [ann, ben] = await Promise.all([openPage(problems), openPage(problems, bensLink)]);
   await signUp(ann, annName);
   await signUp(ben, benName);
 
@@ -224,6 +250,17 @@ test('two people chat live in the browser: direct conversation, unread badge, ty
   await screenshot(ann, 'ann-2-conversation.png', shots);
   await screenshot(ben, 'ben-2-conversation.png', shots);
 
+  // Ben's connection drops; what Ann writes meanwhile arrives once he is back, exactly once.
+  await bensLink.cut();
+  await ben.locator('[data-testid="connection"].reconnecting').waitFor();
+  await ann.getByTestId('composer-input').fill('Sent while you were offline');
+  await ann.getByTestId('composer-send').click();
+  await message(ann, 'Sent while you were offline').waitFor();
+  bensLink.restore();
+  await ben.locator('[data-testid="connection"].live').waitFor();
+  await message(ben, 'Sent while you were offline').waitFor();
+  assert.equal(await message(ben, 'Sent while you were offline').count(), 1);
+
   // 35 more messages: Ben's page keeps the newest 30 after a reload; "load older" brings the rest.
   const conversationId = await ben.getByTestId('conversation-view').getAttribute('data-conversation-id');
   const login = await server.gql(`mutation ($input: LoginInput!) { login(input: $input) { accessToken } }`, {
@@ -242,7 +279,7 @@ test('two people chat live in the browser: direct conversation, unread badge, ty
   assert.equal(await message(ben, 'Hi Ann!').count(), 0, 'older than the first page');
   await ben.getByTestId('load-older').click();
   await message(ben, 'Hi Ann!').waitFor();
-  assert.equal(await ben.getByTestId('message').count(), 36);
+  assert.equal(await ben.getByTestId('message').count(), 37);
   assert.equal(await ben.getByTestId('load-older').count(), 0, 'nothing older left');
   await message(ben, 'Hi Ann!').scrollIntoViewIfNeeded(); // the list keeps its place when older messages arrive above
   await screenshot(ben, 'ben-3-older-messages.png', shots);

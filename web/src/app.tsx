@@ -151,7 +151,7 @@ function ChatView({ auth, chat }: { auth: Auth; chat: Chat }) {
       </nav>
       <section class="conversation">
         {open ? (
-          <Conversation chat={chat} open={open} typing={typing[open.id] ?? []} viewerId={auth.session?.user.id ?? ''} />
+          <Conversation key={open.id} chat={chat} open={open} typing={typing[open.id] ?? []} viewerId={auth.session?.user.id ?? ''} />
         ) : (
           <p class="hint">Pick a conversation, or start one with a username.</p>
         )}
@@ -184,6 +184,7 @@ function NewDirect({ chat }: { chat: Chat }) {
   );
 }
 
+/** Keyed by conversation id: a new conversation starts with fresh scroll state and an empty composer. */
 function Conversation({ chat, open, typing, viewerId }: { chat: Chat; open: OpenConversation; typing: string[]; viewerId: string }) {
   const list = useRef<HTMLOListElement>(null);
   // Stay pinned to the newest message unless the reader scrolled up; keep the
@@ -201,9 +202,6 @@ function Conversation({ chat, open, typing, viewerId }: { chat: Chat; open: Open
     if (!el) return;
     el.scrollTop = pinned.current ? el.scrollHeight : el.scrollHeight - fromBottom.current;
   }, [open.messages]);
-  useEffect(() => {
-    pinned.current = true;
-  }, [open.id]);
 
   return (
     <div class="conversation-view" data-testid="conversation-view" data-conversation-id={open.id}>
@@ -223,14 +221,18 @@ function Conversation({ chat, open, typing, viewerId }: { chat: Chat; open: Open
       <p class="typing" data-testid="typing" aria-live="polite">
         {typing.length === 1 ? `${typing[0]} is typing…` : typing.length > 1 ? `${typing.join(', ')} are typing…` : ''}
       </p>
-      <Composer chat={chat} key={open.id} />
+      <Composer chat={chat} />
     </div>
   );
 }
 
 function MessageItem({ chat, message, own }: { chat: Chat; message: Message; own: boolean }) {
   const [draft, setDraft] = useState<string | null>(null);
-  const time = new Date(message.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const created = new Date(message.createdAt);
+  const time =
+    created.toDateString() === new Date().toDateString()
+      ? created.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+      : created.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <li class={own ? 'message own' : 'message'} data-testid="message" data-message-id={message.id}>
       <div class="meta">

@@ -210,14 +210,17 @@ export class Chat {
       this.reloadAll();
       return;
     }
-    // Refused at connect (4401: the token was rejected) or another fatal close:
-    // a refresh tells whether the session still exists (if not, the page signs out).
+    // A close graphql-ws does not retry by itself (4401: token refused at
+    // connect; 4429: too many connections; ...) or a refused subscription.
+    // After an auth refusal a refresh tells whether the session still exists
+    // (if not, Auth signs out and this Chat is stopped); then try again.
     const after = this.stream?.variables.after ?? null;
+    const refused =
+      (error as { code?: unknown } | null)?.code === 4401 ||
+      (isErrorList(error) && error.some((e) => e.extensions?.code === 'UNAUTHENTICATED'));
     this.set({ connection: 'reconnecting' });
-    void this.auth
-      .refresh()
-      .catch(() => {})
-      .then(() => new Promise((resolve) => setTimeout(resolve, 2_000)))
+    void (refused ? this.auth.refresh().catch(() => {}) : Promise.resolve())
+      .then(() => new Promise((resolve) => setTimeout(resolve, 3_000)))
       .then(() => {
         if (!this.stopped && this.auth.session) this.follow(after);
       });
