@@ -45,6 +45,9 @@ test('many failures from many addresses delay the next attempt for the username,
   });
   try {
     await registerUser(server, 'popular', PASSWORD);
+    // A first login warms the hashing workers, so the timings below measure the delay alone.
+    await registerUser(server, 'someone_else', PASSWORD);
+    await loginFrom(server, '198.51.100.9', 'someone_else', PASSWORD);
     const timings: number[] = [];
     for (const address of ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']) {
       for (let i = 0; i < 2; i++) {
@@ -53,8 +56,8 @@ test('many failures from many addresses delay the next attempt for the username,
         timings.push(performance.now() - started);
       }
     }
-    // The first three are answered at once, later ones wait 250 ms more each (up to 1 s).
-    assert.ok(timings.slice(0, 3).every((ms) => ms < 200), timings.map((ms) => ms.toFixed(0)).join(', '));
+    // The first three are answered at once (under the smallest delay), later ones wait 250 ms more each (up to 1 s).
+    assert.ok(timings.slice(0, 3).every((ms) => ms < 245), timings.map((ms) => ms.toFixed(0)).join(', '));
     assert.ok(timings[3]! >= 245 && timings[5]! >= 745, timings.map((ms) => ms.toFixed(0)).join(', '));
 
     const started = performance.now();
