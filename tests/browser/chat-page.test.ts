@@ -199,7 +199,7 @@ async function screenshot(page: Page, name: string, shots: string[]) {
   shots.push(path.relative(root, file));
 }
 
-test('two people chat live in the browser: direct conversation, unread badge, typing, edit, delete, a lost connection, older messages', async (t) => {
+test('two people chat live in the browser: direct conversation, unread badge, token refresh, typing, edit, delete, a lost connection, older messages', async (t) => {
   const problems: string[] = [];
   const shots: string[] = [];
   const annName = `ann_${process.pid}`;
@@ -227,9 +227,22 @@ test('two people chat live in the browser: direct conversation, unread badge, ty
   await message(ben, 'Hello Ben, this is Ann').getByTestId('message-author').filter({ hasText: annName }).waitFor();
   await bensItem.getByTestId('unread-badge').waitFor({ state: 'detached' });
   // ... on the server too: after a reload (same tab, so still signed in) it stays cleared.
+  // The reload also starts with an access token the server refuses: the page
+  // gets a new pair with its refresh token instead of signing Ben out.
+  const session = () => ben.evaluate(() => JSON.parse(sessionStorage.getItem('chat.session') ?? 'null'));
+  const before = await session();
+  await ben.evaluate(() => {
+    const stored = JSON.parse(sessionStorage.getItem('chat.session')!);
+    sessionStorage.setItem('chat.session', JSON.stringify({ ...stored, accessToken: 'not-a-valid-token' }));
+  });
   await ben.reload();
   await bensItem.waitFor();
   assert.equal(await bensItem.getByTestId('unread-badge').count(), 0, 'the read position was saved');
+  await ben.locator('[data-testid="connection"].live').waitFor();
+  const after = await session();
+  assert.equal(after.user.username, benName);
+  assert.notEqual(after.refreshToken, before.refreshToken, 'rotated');
+  assert.notEqual(after.accessToken, 'not-a-valid-token');
 
   // Ben types: Ann sees it; Ben sends: Ann sees the message live and the typing line goes.
   await bensItem.click();

@@ -77,6 +77,8 @@ function readSession(): Session | null {
 export class Auth {
   session: Session | null = readSession();
   private refreshing: Promise<Session> | null = null;
+  /** Set when the server called the access token expired before our clock did (clock skew). */
+  private stale = false;
   private readonly listeners = new Set<() => void>();
 
   subscribe(listener: () => void): () => void {
@@ -110,7 +112,7 @@ export class Auth {
   async accessToken(): Promise<string> {
     const session = this.session;
     if (!session) throw new ApiError('Not signed in', 'UNAUTHENTICATED');
-    if (Date.parse(session.expiresAt) - Date.now() > REFRESH_MARGIN_MS) return session.accessToken;
+    if (!this.stale && Date.parse(session.expiresAt) - Date.now() > REFRESH_MARGIN_MS) return session.accessToken;
     return (await this.refresh()).accessToken;
   }
 
@@ -123,6 +125,7 @@ export class Auth {
     if (!refreshToken) return Promise.reject(new ApiError('Not signed in', 'UNAUTHENTICATED'));
     this.refreshing ??= post<{ refreshToken: Session }>(REFRESH, { token: refreshToken })
       .then(({ refreshToken: next }) => {
+        this.stale = false;
         this.set(next);
         return next;
       })
@@ -143,8 +146,9 @@ export class Auth {
     try {
       return await post<T>(query, variables, token);
     } catch (error) {
-      if (!(error instanceof ApiError) || error.code !== 'UNAUTHENTICATED' || this.session?.accessToken !== token) throw error;
-      const next = await this.refresh();
+      if (!(error instanceof ApiError) || error.code !== 'UNAUTHENTICATED' || !this.session) throw error;
+      // Refreshed meanwhile by another request: just use the new token.
+      const next = this.session.accessToken !== token ? this.session : await this.refresh();
       return post<T>(query, variables, next.accessToken);
     }
   }
@@ -153,7 +157,7 @@ export class Auth {
   webSocket(): Client {
     const url = new URL('/graphql', location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    return createClient({
+    const client = createClient({
       url: url.href,
       connectionParams: async () => ({ authorization: `Bearer ${await this.accessToken()}` }),
       // The server closes with 4001 when the access token expires: reconnecting
@@ -162,5 +166,11 @@ export class Auth {
       shouldRetry: () => this.session !== null,
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 10_000) + Math.random() * 500)),
     });
+    // 4001: the server says the token expired. If this clock disagrees, the
+    // retry would present the same token forever; refresh it instead.
+    client.on('closed', (event) => {
+      if ((event as { code?: number }).code === 4001) this.stale = true;
+    });
+    return client;
   }
 }

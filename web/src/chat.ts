@@ -126,6 +126,8 @@ export class Chat {
   private stopped = false;
   /** The live subscription's variables; graphql-ws re-sends this same object on every reconnect, so `after` is kept current in it. */
   private stream: { variables: { after: string | null }; dispose: () => void } | null = null;
+  /** Stream failures since the last successful connection: the retry delay grows with them. */
+  private failures = 0;
   private listReading: Promise<void> | null = null;
   private listStale = false;
   private readonly deleted = new Set<string>();
@@ -139,6 +141,7 @@ export class Chat {
     this.ws = auth.webSocket();
     this.offConnection = [
       this.ws.on('connected', () => {
+        this.failures = 0;
         this.set({ connection: 'live' });
         // No cursor yet: what happened before this (re)connection could be missed, so read it.
         if (this.stream?.variables.after === null) this.reloadAll();
@@ -218,9 +221,12 @@ export class Chat {
     const refused =
       (error as { code?: unknown } | null)?.code === 4401 ||
       (isErrorList(error) && error.some((e) => e.extensions?.code === 'UNAUTHENTICATED'));
+    this.failures++;
+    // A first refusal with a freshly refreshed token retries at once; anything repeated backs off.
+    const delay = refused && this.failures === 1 ? 0 : Math.min(1_000 * 2 ** (this.failures - 1), 15_000);
     this.set({ connection: 'reconnecting' });
     void (refused ? this.auth.refresh().catch(() => {}) : Promise.resolve())
-      .then(() => new Promise((resolve) => setTimeout(resolve, 3_000)))
+      .then(() => new Promise((resolve) => setTimeout(resolve, delay)))
       .then(() => {
         if (!this.stopped && this.auth.session) this.follow(after);
       });
