@@ -229,12 +229,12 @@ test('two people chat live in the browser: direct conversation, unread badge, to
   // ... on the server too: after a reload (same tab, so still signed in) it stays cleared.
   // The reload also starts with an access token the server refuses: the page
   // gets a new pair with its refresh token instead of signing Ben out.
-  const session = () => ben.evaluate(() => JSON.parse(sessionStorage.getItem('chat.session') ?? 'null'));
+  // (Runs in the page: globalThis is its window; this file is type-checked without DOM types.)
+  const session = () => ben.evaluate(() => JSON.parse((globalThis as any).sessionStorage.getItem('chat.session') ?? 'null'));
   const before = await session();
-  await ben.evaluate(() => {
-    const stored = JSON.parse(sessionStorage.getItem('chat.session')!);
-    sessionStorage.setItem('chat.session', JSON.stringify({ ...stored, accessToken: 'not-a-valid-token' }));
-  });
+  await ben.evaluate((stored) => {
+    (globalThis as any).sessionStorage.setItem('chat.session', JSON.stringify({ ...stored, accessToken: 'not-a-valid-token' }));
+  }, before);
   await ben.reload();
   await bensItem.waitFor();
   assert.equal(await bensItem.getByTestId('unread-badge').count(), 0, 'the read position was saved');
