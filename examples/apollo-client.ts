@@ -28,6 +28,7 @@ import {
   RefreshTokenDocument,
   RegisterDocument,
   SendMessageDocument,
+  TypingDocument,
   CreateMessageDocument,
   type EventsSubscription,
   type MessagesByUserQuery,
@@ -198,11 +199,20 @@ export async function main(apiUrl: string): Promise<Summary> {
     const { data: opened } = await alice.client.mutate({ mutation: OpenDirectConversationDocument, variables: { username: bob.session!.user.username } });
     const conversationId = opened!.openDirectConversation.id;
     const received: string[] = [];
+    let live = false;
     const onEvent = (event: ConversationEvent) => {
       if (event.__typename === 'MessageCreatedEvent') received.push(event.message.content);
+      if (event.__typename === 'TypingEvent') live = true;
     };
     let stream = alice.follow(conversationId, null, onEvent);
-    await sleep(300); // graphql-ws does not acknowledge a subscribe: let the server register it
+    // graphql-ws does not acknowledge a subscribe, and a stream without a
+    // cursor starts from now: wait until it is live (bob's "typing" reaches
+    // it; typing is published at most every 3 s, so ask again until it does).
+    for (const deadline = Date.now() + 15_000; !live; ) {
+      if (Date.now() > deadline) throw new Error('the event stream never went live');
+      await bob.client.mutate({ mutation: TypingDocument, variables: { conversationId } });
+      await until(() => live, 'the stream to go live', 1000).catch(() => {});
+    }
     const liveMessage = 'hi bob, are you there?';
     await alice.client.mutate({ mutation: SendMessageDocument, variables: { conversationId, content: liveMessage, clientMessageId: `hello-${suffix}` } });
     await until(() => received.includes(liveMessage), 'the live message');

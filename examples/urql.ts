@@ -25,6 +25,7 @@ import {
   RefreshTokenDocument,
   RegisterDocument,
   SendMessageDocument,
+  TypingDocument,
   type EventsSubscription,
   type MessagesByUserQuery,
   type SessionFieldsFragment,
@@ -201,11 +202,20 @@ export async function main(apiUrl: string): Promise<Summary> {
     const opened = dataOf(await alice.client.mutation(OpenDirectConversationDocument, { username: bob.session!.user.username }));
     const conversationId = opened.openDirectConversation.id;
     const received: string[] = [];
+    let live = false;
     const onEvent = (event: ConversationEvent) => {
       if (event.__typename === 'MessageCreatedEvent') received.push(event.message.content);
+      if (event.__typename === 'TypingEvent') live = true;
     };
     let stream = alice.follow(conversationId, null, onEvent);
-    await sleep(300); // graphql-ws does not acknowledge a subscribe: let the server register it
+    // graphql-ws does not acknowledge a subscribe, and a stream without a
+    // cursor starts from now: wait until it is live (bob's "typing" reaches
+    // it; typing is published at most every 3 s, so ask again until it does).
+    for (const deadline = Date.now() + 15_000; !live; ) {
+      if (Date.now() > deadline) throw new Error('the event stream never went live');
+      dataOf(await bob.client.mutation(TypingDocument, { conversationId }));
+      await until(() => live, 'the stream to go live', 1000).catch(() => {});
+    }
     const liveMessage = 'hi bob, are you there?';
     dataOf(await alice.client.mutation(SendMessageDocument, { conversationId, content: liveMessage, clientMessageId: `hello-${suffix}` }));
     await until(() => received.includes(liveMessage), 'the live message');

@@ -56,19 +56,22 @@ interface Summary {
   skipped: number;
 }
 
+/**
+ * Runs one pass. Its report is held back and printed whole when the pass
+ * ends, because the passes run at the same time (see below).
+ */
 function runSuite(name: string, testFiles: readonly string[], env: NodeJS.ProcessEnv): Promise<Summary & { code: number }> {
-  console.log(`\n=== ${name}: ${testFiles.length} files ===`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...testFiles], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      process.stdout.write(chunk);
-      output += chunk.toString();
-    });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('close', (code) => {
+      console.log(`\n=== ${name}: ${testFiles.length} files ===`);
+      process.stdout.write(output);
       const count = (label: string) => Number(new RegExp(`^ℹ ${label} (\\d+)$`, 'm').exec(output)?.[1] ?? 0);
       resolve({ pass: count('pass'), fail: count('fail'), skipped: count('skipped'), code: code ?? 1 });
     });
@@ -98,19 +101,22 @@ if (unmatched.length > 0) {
   failed = true;
 }
 
-for (const run of runs) {
-  if (only && only !== run.name) continue;
+/**
+ * The passes run at the same time: most of a test's time is waiting (timers,
+ * sockets, child processes), so two passes on two cores take little longer
+ * than one. Each database pass has its own databases (a temp file; a fresh
+ * schema), and the Redis tests use their own key prefixes.
+ */
+async function runPass(run: (typeof runs)[number]): Promise<string> {
   if (run.name === 'postgresql') {
     const problem = await postgresReachable();
     if (problem) {
       const why = `PostgreSQL at ${POSTGRES_URL} is not reachable (${problem})`;
       if (process.env.REQUIRE_POSTGRES === '1') {
-        lines.push(`postgresql: FAILED to run: ${why}, and REQUIRE_POSTGRES=1`);
         failed = true;
-      } else {
-        lines.push(`postgresql: SKIPPED: ${why}. Set TEST_POSTGRES_URL to run it.`);
+        return `postgresql: FAILED to run: ${why}, and REQUIRE_POSTGRES=1`;
       }
-      continue;
+      return `postgresql: SKIPPED: ${why}. Set TEST_POSTGRES_URL to run it.`;
     }
   }
   const result = await runSuite(run.name, run.files, { TEST_DATABASE: run.name });
@@ -118,8 +124,10 @@ for (const run of runs) {
   totals.fail += result.fail;
   totals.skipped += result.skipped;
   if (result.code !== 0) failed = true;
-  lines.push(`${run.name}: ${result.pass} passed, ${result.fail} failed, ${result.skipped} skipped`);
+  return `${run.name}: ${result.pass} passed, ${result.fail} failed, ${result.skipped} skipped`;
 }
+
+lines.push(...(await Promise.all(runs.filter((run) => !only || only === run.name).map(runPass))));
 
 console.log('\n=== summary ===');
 for (const line of lines) console.log(line);

@@ -74,12 +74,15 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 }
 
 /** A graphql-ws client for the server at `url` (http://.../graphql); dispose it when done. */
+/** Resolves when a client made by wsClient has its first connection acknowledged (subscribe() waits for it). */
+export const firstConnection = new WeakMap<Client, Promise<void>>();
+
 export function wsClient(
   url: string,
   token?: string | (() => string | undefined),
   options: Partial<Parameters<typeof createClient>[0]> = {},
 ): Client {
-  return createClient({
+  const client = createClient({
     url: url.replace('http', 'ws'),
     webSocketImpl: WebSocket,
     retryAttempts: 0,
@@ -91,6 +94,8 @@ export function wsClient(
     },
     ...options,
   });
+  firstConnection.set(client, new Promise((resolve) => client.on('connected', () => resolve())));
+  return client;
 }
 
 export async function postGraphQL<T = any>(

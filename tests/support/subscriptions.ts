@@ -1,4 +1,5 @@
 import type { Client } from 'graphql-ws';
+import { firstConnection } from './server.js';
 
 export interface Subscription<T> {
   /** Resolves with the next event, or rejects after `ms`. */
@@ -30,6 +31,11 @@ export async function subscribe<T = any>(client: Client, query: string, variable
       complete: () => {},
     },
   );
+  // graphql-ws acknowledges the connection, not the subscription: wait for
+  // the acknowledgement (on a busy machine it can take a while), then a moment
+  // for the server to register the subscription.
+  const connected = firstConnection.get(client);
+  if (connected) await Promise.race([connected, failed, new Promise((resolve) => setTimeout(resolve, 5000))]);
   await new Promise((resolve) => setTimeout(resolve, 150));
   return {
     pending,
