@@ -63,6 +63,8 @@ COPY --from=build /app/web/dist ./web/dist
 # Read at run time: schema.graphql (dist/graphql/schema.js -> ../../schema.graphql)
 # and prisma/migrations (applied at start by dist/db/sqlite.js).
 COPY package.json schema.graphql ./
+# The trusted documents (TRUSTED_DOCUMENTS=only runs nothing else).
+COPY client/generated/persisted-documents.json ./client/generated/
 COPY prisma ./prisma
 
 RUN mkdir -p /data && chown node:node /data
