@@ -141,12 +141,21 @@ describe('private conversations are invisible to non-members', () => {
     for (const result of await Promise.all(attempts)) assert.deepEqual(codes(result), ['NOT_FOUND']);
   });
 
-  test('its messages never reach the public timeline: messages, messagesByUser, User.messages, messageCreated', async () => {
-    const publicFeed = await subscribe(server.ws(cat.accessToken), `subscription { messageCreated { id content } }`);
+  test('its messages never reach the public timeline: messages, messagesByUser, User.messages, messageCreated/Updated/Deleted', async () => {
+    const catWs = server.ws(cat.accessToken);
+    const publicFeed = await subscribe(catWs, `subscription { messageCreated { id content } }`);
+    const publicUpdates = await subscribe(catWs, `subscription { messageUpdated { id } }`);
+    const publicDeletes = await subscribe(catWs, `subscription { messageDeleted }`);
     const sent = await api.send(ben, secret.id, 'still for members only');
+    const doomed = await api.send(ben, secret.id, 'edited, then deleted');
+    await ok(gql(`mutation ($id: ID!) { updateMessage(id: $id, input: { content: "edited" }) { id } }`, { id: doomed.id }, ben));
+    await ok(gql(`mutation ($id: ID!) { deleteMessage(id: $id) }`, { id: doomed.id }, ben));
     const publicOne = await api.send(ben, null, 'on the public timeline');
+    await ok(gql(`mutation ($id: ID!) { deleteMessage(id: $id) }`, { id: (await api.send(ben, null, 'public, deleted')).id }, ben));
     assert.equal((await publicFeed.next()).messageCreated.id, publicOne.id, 'the public feed gets the public message only');
-    publicFeed.stop();
+    assert.notEqual((await publicDeletes.next()).messageDeleted, doomed.id, 'only the public deletion is announced');
+    await assert.rejects(publicUpdates.next(300), /no event/);
+    for (const feed of [publicFeed, publicUpdates, publicDeletes]) feed.stop();
     const lists = (await ok(gql(`query ($u: String!) {
       messages(first: 100) { edges { node { id } } }
       messagesByUser(username: $u, first: 100) { totalCount edges { node { id } } }
