@@ -6,23 +6,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pg from 'pg';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfigOrExit, refuseInProductionWithoutForce } from './cli.js';
 import { applySqliteMigrations } from '../src/db/sqlite.js';
 import { applyPostgresMigrations, parsePostgresUrl } from '../src/db/postgresql.js';
 
-if (process.env.NODE_ENV === 'production' && !process.argv.includes('--force')) {
-  console.error('db:reset: NODE_ENV=production; this deletes every user and message. Run `npm run db:reset -- --force` if that is really meant.');
-  process.exit(1);
-}
-
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+refuseInProductionWithoutForce('db:reset', 'this deletes every user and message');
+const config = loadConfigOrExit();
 
 if (config.database.provider === 'sqlite') {
   const file = resolve(config.database.file);

@@ -8,7 +8,7 @@
 // NODE_ENV=production unless --force: it creates accounts whose passwords it prints.
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfigOrExit, refuseInProductionWithoutForce } from './cli.js';
 import { startApp } from '../src/app.js';
 import { createLogger } from '../src/logger.js';
 
@@ -18,19 +18,8 @@ if (!Number.isInteger(MESSAGES) || MESSAGES < 1 || MESSAGES > 1_000_000) {
   console.error('db:seed: --messages expects a whole number from 1 to 1000000');
   process.exit(1);
 }
-if (process.env.NODE_ENV === 'production' && !args.force) {
-  console.error('db:seed: NODE_ENV=production; this creates accounts with known passwords. Run `npm run db:seed -- --force` if that is really meant.');
-  process.exit(1);
-}
-
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+refuseInProductionWithoutForce('db:seed', 'this creates accounts with known passwords', Boolean(args.force));
+const config = loadConfigOrExit();
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 const password = (username: string) => `${username}-demo-password`;
