@@ -121,7 +121,9 @@ export function createHttpHandler({ services, apollo, readiness, metrics }: Http
       },
       context: async () => {
         const auth = await authFromToken(services, bearerToken(req.headers.authorization));
-        return { ...createContext(services, auth, clientAddressKey(config, req)), requestId };
+        const context = createContext(services, auth, clientAddressKey(config, req)) as GraphQLContext;
+        context.requestId = requestId;
+        return context;
       },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
