@@ -98,9 +98,6 @@ export class RequestLoaders {
   get viewerMembership() {
     return this.conversations.viewerMembership;
   }
-  get unreadCount() {
-    return this.conversations.unreadCount;
-  }
 }
 
 /**

@@ -44,17 +44,26 @@ export function limiterKey(...parts: string[]): string {
  * In memory (one instance), or in Redis so every instance counts together.
  * With Redis, each limit falls back to an in-memory twin while Redis is away.
  */
-export function createRateLimits(config: Config['rateLimits'], redis?: { client: Redis; prefix: string }): RateLimits {
-  const make = (points: number, name: string) => {
-    const options = { points, duration: config.windowSeconds, keyPrefix: name };
-    if (!redis) return new RateLimiterMemory(options);
-    return new RateLimiterRedis({
-      ...options,
-      keyPrefix: `${redis.prefix}rl:${name}`,
-      storeClient: redis.client,
-      insuranceLimiter: new RateLimiterMemory(options),
-    });
-  };
+/** Where counters live: this process, or Redis shared by every instance. */
+export type LimiterStore = { client: Redis; prefix: string } | undefined;
+
+/**
+ * `points` per `durationSeconds` under `name`: in memory, or in Redis with an
+ * in-memory twin that takes over while Redis is away.
+ */
+export function createLimiter(points: number, durationSeconds: number, name: string, redis: LimiterStore): RateLimiterAbstract {
+  const options = { points, duration: durationSeconds, keyPrefix: name };
+  if (!redis) return new RateLimiterMemory(options);
+  return new RateLimiterRedis({
+    ...options,
+    keyPrefix: `${redis.prefix}rl:${name}`,
+    storeClient: redis.client,
+    insuranceLimiter: new RateLimiterMemory(options),
+  });
+}
+
+export function createRateLimits(config: Config['rateLimits'], redis?: LimiterStore): RateLimits {
+  const make = (points: number, name: string) => createLimiter(points, config.windowSeconds, name, redis);
   const limiters: Record<LimitName, RateLimiterAbstract> = {
     loginPerIp: make(config.loginPerIp, 'login_ip'),
     registerPerIp: make(config.registerPerIp, 'register_ip'),

@@ -11,10 +11,8 @@ import type { ConversationModel, MembershipModel } from './model.js';
 export interface ConversationLoaders {
   conversation: DataLoader<string, ConversationModel | null>;
   lastMessage: DataLoader<string, MessageModel | null>;
-  /** The viewer's membership of each conversation. */
+  /** The viewer's membership of each conversation (with its unread count, kept by the write path). */
   viewerMembership: DataLoader<string, MembershipModel | null>;
-  /** Others' messages after the viewer's read position (0 for non-members). */
-  unreadCount: DataLoader<string, number>;
 }
 
 const byId = <T>(ids: readonly string[], rows: T[], key: (row: T) => string): Array<T | null> => {
@@ -42,17 +40,6 @@ export function createConversationLoaders(db: Db, viewerId: string | null): Conv
       if (viewerId === null) return ids.map(() => null);
       const rows = await db.membership.findMany({ where: { userId: viewerId, conversationId: { in: [...ids] } } });
       return byId(ids, rows, (m) => m.conversationId);
-    }, options),
-
-    unreadCount: new DataLoader(async (ids) => {
-      if (viewerId === null) return ids.map(() => 0);
-      // Kept by the write path (unread.ts): one row per conversation.
-      const rows = await db.membership.findMany({
-        where: { userId: viewerId, conversationId: { in: [...ids] } },
-        select: { conversationId: true, unreadCount: true },
-      });
-      const counts = new Map(rows.map((row) => [row.conversationId, row.unreadCount]));
-      return ids.map((id) => counts.get(id) ?? 0);
     }, options),
   };
 }

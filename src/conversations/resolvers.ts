@@ -86,7 +86,8 @@ export const conversationResolvers: Resolvers = {
     // Resolved only on a conversation the viewer may read (every path to a Conversation checks it).
     messages: (c, args, ctx) => conversationPage(ctx, c.id, parsePageArgs(args)),
     lastMessage: (c, _args, ctx) => ctx.loaders.lastMessage.load(c.id),
-    unreadCount: (c, _args, ctx) => ctx.loaders.unreadCount.load(c.id),
+    // The viewer's membership row holds it (unread.ts keeps it); 0 for non-members.
+    unreadCount: async (c, _args, ctx) => (await ctx.loaders.viewerMembership.load(c.id))?.unreadCount ?? 0,
     viewerMembership: (c, _args, ctx) => ctx.loaders.viewerMembership.load(c.id),
   },
 

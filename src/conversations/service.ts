@@ -11,7 +11,7 @@ import type { EventBus } from '../pubsub/events.js';
 import { findUserByUsername, type UserLookupDeps } from '../users/service.js';
 import type { UserModel } from '../users/model.js';
 import { decodeCursor, encodeCursor, toConnection, type PageArgs } from '../pagination.js';
-import { loadAccess, readableConversation, requireMember, requireOwner, type Access } from './access.js';
+import { readableConversation, requireMember, requireOwner } from './access.js';
 import { publishCommitted, type ConversationEvents } from './events.js';
 import type { ConversationCache } from './cache.js';
 import { appendEvents, recordEvents, reservePositions, TRANSACTION_OPTIONS, type NewEvent, type StoredEvent, type Tx } from './history.js';
@@ -267,7 +267,6 @@ export async function findConversation(
   return (await conversationCache.accessOf(id, viewerId, () => readableConversation(db, viewerId, id)))?.conversation ?? null;
 }
 
-export { loadAccess, type Access };
 
 const conversationCursor = (c: ConversationModel) => encodeCursor({ createdAt: c.lastActivityAt, id: c.id }, 'c1');
 

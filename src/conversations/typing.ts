@@ -3,11 +3,10 @@
 // between publish nothing (and still succeed). With Redis the throttle is
 // shared by every instance, so a client spreading calls over instances gains
 // nothing.
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db } from '../db/client.js';
 import type { EventBus } from '../pubsub/events.js';
-import { limiterKey } from '../auth/rateLimits.js';
+import { createLimiter, limiterKey, type LimiterStore } from '../auth/rateLimits.js';
 import { requireMember } from './access.js';
 import type { ConversationEvents } from './events.js';
 
@@ -16,11 +15,8 @@ export const TYPING_INTERVAL_SECONDS = 3;
 export class TypingThrottle {
   private readonly limiter: RateLimiterAbstract;
 
-  constructor(redis?: { client: Redis; prefix: string }) {
-    const options = { points: 1, duration: TYPING_INTERVAL_SECONDS, keyPrefix: 'typing' };
-    this.limiter = redis
-      ? new RateLimiterRedis({ ...options, keyPrefix: `${redis.prefix}typing`, storeClient: redis.client, insuranceLimiter: new RateLimiterMemory(options) })
-      : new RateLimiterMemory(options);
+  constructor(redis?: LimiterStore) {
+    this.limiter = createLimiter(1, TYPING_INTERVAL_SECONDS, 'typing', redis);
   }
 
   /** True when this call may publish (the first in its interval). */

@@ -12,7 +12,7 @@ import type { UserModel } from '../users/model.js';
 import { findUserById, type UserLookupDeps } from '../users/service.js';
 import { forbidden, notFound } from '../errors.js';
 import { decodeCursor, newestFirst, olderThan, toConnection, type PageArgs } from '../pagination.js';
-import { loadAccess, mayRead, mayWrite } from '../conversations/access.js';
+import { readableConversation, requireMember } from '../conversations/access.js';
 import { publishCommitted, type ConversationEvents } from '../conversations/events.js';
 import { countNewMessage, uncountDeletedMessage } from '../conversations/unread.js';
 import type { ConversationCache } from '../conversations/cache.js';
@@ -96,9 +96,7 @@ async function listRows(db: Db, conversationId: string | null, page: PageArgs): 
 
 /** May this viewer read this message? Public timeline: yes; in a conversation: the conversation's rule. */
 async function mayReadMessage(db: Db, viewerId: string, message: Pick<MessageModel, 'conversationId'>): Promise<boolean> {
-  if (message.conversationId === null) return true;
-  const access = await loadAccess(db, viewerId, message.conversationId);
-  return access !== null && mayRead(access);
+  return message.conversationId === null || (await readableConversation(db, viewerId, message.conversationId)) !== null;
 }
 
 /** A message the viewer may read, else null (an unreadable one and a missing one look the same). */
@@ -163,7 +161,7 @@ export async function createMessage(deps: MessageDeps, authorId: string, input: 
         // the check: a removal that committed first is seen, and a refusal
         // rolls the reserved position back.
         const reservation = await reservePositions(tx, conversationId, 1, { activity: true });
-        await requireWriter(tx as Db, authorId, conversationId);
+        await requireMember(tx as Db, authorId, conversationId);
         message.createdAt = message.updatedAt = reservation.at;
         if ((await insertMessage(tx as Db, message)) === 0) throw new NothingToWrite();
         await countNewMessage(tx, conversationId, authorId);
@@ -178,13 +176,6 @@ export async function createMessage(deps: MessageDeps, authorId: string, input: 
   const full = await withAuthor(deps, message);
   await publishChange(deps, 'MESSAGE_CREATED', full, events);
   return full;
-}
-
-/** Members write; others learn nothing (NOT_FOUND) or, for a PUBLIC channel they can read, FORBIDDEN. */
-async function requireWriter(db: Db, userId: string, conversationId: string): Promise<void> {
-  const access = await loadAccess(db, userId, conversationId);
-  if (!access || !mayRead(access)) throw notFound('Conversation');
-  if (!mayWrite(access)) throw forbidden('Only members may post in this conversation');
 }
 
 /** The row, or 0 rows written when (authorId, clientMessageId) exists already. Timestamps at millisecond precision on every provider. */
