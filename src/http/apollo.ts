@@ -111,7 +111,9 @@ export function createApollo(options: {
       checkOperation,
       logUnexpectedErrors,
       // Last, so it sees the answer as sent: one log line and one histogram observation per operation.
-      observeOperations<GraphQLContext>(log, options.metrics),
+      // Operation lines are built field by field (ids, names, codes): nothing in
+      // them to redact, and pino's wildcard redaction was ~3 % of a `me` request.
+      observeOperations<GraphQLContext>(log.child({}, { redact: [] }), options.metrics),
     ],
   });
 }

@@ -1,5 +1,6 @@
 // Who is calling, for rate limits and connection caps.
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import type { Config } from '../config.js';
 
@@ -30,7 +31,16 @@ export function addressKey(ip: string): string {
   return `${parts.join(':')}::/64`;
 }
 
+/** Without a proxy in front, a connection's key is worked out once (keep-alive sockets carry many requests). */
+const keyBySocket = new WeakMap<Socket, string>();
+
 /** The address key of a request's client: what rate limits and connection caps count by. */
 export function clientAddressKey(config: Pick<Config, 'trustProxy'>, req: IncomingMessage): string {
-  return addressKey(clientIp(config, req));
+  if (config.trustProxy) return addressKey(clientIp(config, req));
+  let key = keyBySocket.get(req.socket);
+  if (key === undefined) {
+    key = addressKey(clientIp(config, req));
+    keyBySocket.set(req.socket, key);
+  }
+  return key;
 }

@@ -3,7 +3,6 @@
 // /app (the chat page, appPage.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import bodyParser from 'body-parser';
 import cors from 'cors';
 import helmet from 'helmet';
 import { createContext, type AppServices } from '../context.js';
@@ -14,12 +13,8 @@ import type { MetricsEndpoint } from '../observability/endpoint.js';
 import { newRequestId, type GraphQLContext } from './apollo.js';
 import { createAppPage, isAppPath } from './appPage.js';
 import { clientAddressKey } from './clientAddress.js';
-import { exceedsJsonDepth } from './jsonDepth.js';
-
-/** Thrown from body-parser's verify step, which runs before JSON.parse. */
-class JsonTooDeep extends Error {
-  readonly status = 400;
-}
+import { createBodyReader } from './body.js';
+import { corsHeadersByOrigin, recordHeaders, setHeaders } from './headers.js';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
@@ -66,6 +61,17 @@ function sendHttpError(res: ServerResponse, status: number, code: string, messag
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
+/**
+ * The path and query of a request target. The API's own path is recognised
+ * without building a URL (a WHATWG URL per request costs); anything else is
+ * normalised by URL, as before.
+ */
+export function parseTarget(target = '/'): { pathname: string; search: string } {
+  if (target === '/graphql' || target.startsWith('/graphql?')) return { pathname: '/graphql', search: target.slice('/graphql'.length) };
+  const url = new URL(target, 'http://localhost');
+  return { pathname: url.pathname, search: url.search };
+}
+
 const WELCOME = `<!doctype html><meta charset="utf-8"><title>Messaging API</title>
 <h1>Messaging API</h1><p>The GraphQL endpoint is <a href="/graphql">/graphql</a>
 (POST or GET; WebSocket subscriptions with the graphql-transport-ws protocol on the same path).</p>`;
@@ -79,39 +85,35 @@ export function createHttpHandler({ services, apollo, readiness, metrics }: Http
   // Security headers for a JSON API read by other origins. The strict CSP is
   // left off /graphql, where browsers get Apollo's landing page (CDN scripts).
   const readByOtherOrigins = { crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false } as const;
-  const headersForApi = helmet({
-    ...readByOtherOrigins,
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-  }) as Middleware;
-  const headersForGraphql = helmet({ ...readByOtherOrigins, contentSecurityPolicy: false }) as Middleware;
+  const headersForApi = recordHeaders(
+    helmet({
+      ...readByOtherOrigins,
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    }) as Middleware,
+  );
+  const headersForGraphql = recordHeaders(helmet({ ...readByOtherOrigins, contentSecurityPolicy: false }) as Middleware);
+  const corsHeaders = corsHeadersByOrigin(corsMiddleware);
   // The chat page sets its own headers (a CSP that lets it run its scripts).
   const appPage = config.appPage ? createAppPage(log) : null;
-  const jsonMiddleware = bodyParser.json({
-    limit: config.bodyLimitBytes,
-    type: ['application/json', 'application/graphql-response+json'],
-    verify: (_req, _res, raw) => {
-      if (exceedsJsonDepth(raw, config.jsonMaxDepth)) throw new JsonTooDeep();
-    },
-  }) as Middleware;
+  const readJsonBody = createBodyReader({ limitBytes: config.bodyLimitBytes, maxDepth: config.jsonMaxDepth });
 
   async function graphql(req: IncomingMessage, res: ServerResponse, search: string, requestId: string) {
-    await run(corsMiddleware, req, res);
-    if (req.method === 'OPTIONS') return; // preflight answered by cors
-    try {
-      await run(jsonMiddleware, req, res);
-    } catch (error) {
-      const status = (error as { status?: number }).status ?? 400;
-      if (error instanceof JsonTooDeep) return sendHttpError(res, 400, 'BAD_REQUEST', `JSON nested deeper than ${config.jsonMaxDepth} levels`);
-      if (status === 413) return sendHttpError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body larger than ${config.bodyLimitBytes} bytes`);
-      return sendHttpError(res, status, 'BAD_REQUEST', 'Malformed request body: expected JSON');
+    if (req.method === 'OPTIONS') {
+      // A preflight: answered by cors, with what the request asks for.
+      setHeaders(res, headersForGraphql);
+      res.setHeader('x-request-id', requestId);
+      return run(corsMiddleware, req, res);
     }
+    const head = [...headersForGraphql, ...corsHeaders(req.headers.origin), 'x-request-id', requestId];
+    const read = await readJsonBody(req, res);
+    if ('refused' in read) return sendHttpError(setHeaders(res, head), read.refused.status, read.refused.code, read.refused.message);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     // By hash (documentId or APQ) from the client manifest; with TRUSTED_DOCUMENTS=only nothing else.
-    const request = trusted.httpRequest((req as IncomingMessage & { body?: unknown }).body, search);
-    if ('refused' in request) return sendHttpError(res, 400, String(request.refused.extensions.code), request.refused.message);
+    const request = trusted.httpRequest(read.body, search);
+    if ('refused' in request) return sendHttpError(setHeaders(res, head), 400, String(request.refused.extensions.code), request.refused.message);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: req.method!.toUpperCase(),
@@ -126,8 +128,9 @@ export function createHttpHandler({ services, apollo, readiness, metrics }: Http
         return context;
       },
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
+    for (const [key, value] of response.headers) head.push(key, value);
+    // One writeHead with every header: no per-header setHeader calls.
+    res.writeHead(response.status ?? 200, head);
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
       return;
@@ -138,14 +141,13 @@ export function createHttpHandler({ services, apollo, readiness, metrics }: Http
 
   return async function handle(req: IncomingMessage, res: ServerResponse) {
     const requestId = newRequestId();
-    res.setHeader('x-request-id', requestId);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { pathname, search } = parseTarget(req.url);
     try {
-      if (appPage && isAppPath(url.pathname)) return appPage(req, res, url.pathname);
-      await run(url.pathname === '/graphql' ? headersForGraphql : headersForApi, req, res);
-      switch (url.pathname) {
-        case '/graphql':
-          return await graphql(req, res, url.search, requestId);
+      if (pathname === '/graphql') return await graphql(req, res, search, requestId);
+      res.setHeader('x-request-id', requestId);
+      if (appPage && isAppPath(pathname)) return appPage(req, res, pathname);
+      setHeaders(res, headersForApi);
+      switch (pathname) {
         case '/metrics':
           if (metrics) return await metrics(req, res);
           return sendHttpError(res, 404, 'NOT_FOUND', 'Not found: the API is at /graphql');

@@ -2,6 +2,7 @@
 // landing pages, transport errors, and error masking in production.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { CREATE, codes, registerUser, startTestServer, type Account, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -62,6 +63,43 @@ describe('GraphQL over HTTP', () => {
     const broken = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
     assert.equal(broken.status, 400);
     assert.equal(((await broken.json()) as any).errors[0].extensions.code, 'BAD_REQUEST');
+  });
+
+  test('a gzip-compressed body is read; a bare JSON value or a non-UTF-8 charset is refused', async () => {
+    const compressed = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${account.accessToken}` },
+      body: gzipSync(JSON.stringify({ query: '{ me { username } }' })),
+    });
+    assert.equal(compressed.status, 200);
+    assert.deepEqual(await compressed.json(), { data: { me: { username: account.username } } });
+
+    const bomb = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(200_000)}` })),
+    });
+    assert.equal(bomb.status, 413, 'the limit counts the inflated bytes');
+    assert.equal(((await bomb.json()) as any).errors[0].extensions.code, 'PAYLOAD_TOO_LARGE');
+
+    const bare = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"{ me { id } }"' });
+    assert.equal(bare.status, 400);
+    assert.equal(((await bare.json()) as any).errors[0].extensions.code, 'BAD_REQUEST');
+
+    const latin1 = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    assert.equal(latin1.status, 415);
+    assert.equal(((await latin1.json()) as any).errors[0].extensions.code, 'BAD_REQUEST');
+
+    const withCharset = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'Application/JSON; Charset="UTF-8"' },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    assert.deepEqual(await withCharset.json(), { data: { me: null } });
   });
 });
 
@@ -124,6 +162,17 @@ describe('CORS', () => {
       assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://admin.example');
       const denied = await preflight('https://evil.example');
       assert.equal(denied.headers.get('access-control-allow-origin'), null);
+
+      // The request itself (not only its preflight) carries the origin's answer, each origin its own.
+      const post = (origin: string) =>
+        fetch(local.url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { id } }' }) });
+      for (const origin of ['https://app.example', 'https://evil.example', 'https://admin.example', 'https://evil.example']) {
+        const response = await post(origin);
+        assert.equal(response.status, 200);
+        const expected = origin.startsWith('https://evil') ? null : origin;
+        assert.equal(response.headers.get('access-control-allow-origin'), expected, origin);
+        assert.match(response.headers.get('vary') ?? '', /origin/i);
+      }
     } finally {
       await local.stop();
     }
