@@ -13,6 +13,7 @@ import { ActiveSessions } from './auth/activeSessions.js';
 import { AccessTokenVerifier } from './auth/tokens.js';
 import { UserCache } from './users/cache.js';
 import { TimelineCache } from './messages/timelineCache.js';
+import { MessageInserts } from './messages/inserts.js';
 import { ConversationFeed } from './conversations/feed.js';
 import { ConversationCache } from './conversations/cache.js';
 import { changesConversation } from './conversations/events.js';
@@ -72,6 +73,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     accessTokens: new AccessTokenVerifier(config.jwt),
     userCache: new UserCache(),
     timeline,
+    messageInserts: new MessageInserts(database.db),
     conversationCache: new ConversationCache(timeline),
     activeSessions: new ActiveSessions(database.db, config.jwt.sessionCheckTtlSeconds),
     conversationFeed: await ConversationFeed.start(events),

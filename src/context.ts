@@ -21,6 +21,7 @@ import type { TypingThrottle } from './conversations/typing.js';
 import type { ConversationCache } from './conversations/cache.js';
 import { createConversationLoaders, type ConversationLoaders } from './conversations/loaders.js';
 import type { TimelineCache } from './messages/timelineCache.js';
+import type { MessageInserts } from './messages/inserts.js';
 import type { UserCache } from './users/cache.js';
 import { createUserLoader } from './users/loaders.js';
 import { createMessageLoaders, type MessageLoaders } from './messages/loaders.js';
@@ -43,6 +44,8 @@ export interface AppServices {
   userCache: UserCache;
   /** First pages of the timeline and of each author, cleared by every message write and event. */
   timeline: TimelineCache;
+  /** Writes concurrent public sends in one statement and one commit. */
+  messageInserts: MessageInserts;
   /** This instance's end of the conversation events, shared by every live event stream. */
   conversationFeed: ConversationFeed;
   /** conversation(id)'s access check and first pages, forgotten on every change of the conversation. */

@@ -20,6 +20,7 @@ import { recordEvents, reservePositions, TRANSACTION_OPTIONS, appendEvents, type
 import { toMessageEvent, type MessageEvents } from './events.js';
 import type { MessageConnectionModel, MessageModel } from './model.js';
 import { conversationList, type TimelineCache } from './timelineCache.js';
+import { insertMessage, type MessageInserts } from './inserts.js';
 
 /** What the message functions need: the database, events, users, and the timeline's first pages. */
 export interface MessageDeps extends UserLookupDeps {
@@ -27,6 +28,7 @@ export interface MessageDeps extends UserLookupDeps {
   timeline: TimelineCache;
   conversationCache: ConversationCache;
   events: EventBus<MessageEvents & ConversationEvents>;
+  messageInserts: MessageInserts;
 }
 
 /**
@@ -149,10 +151,11 @@ export async function createMessage(deps: MessageDeps, authorId: string, input: 
   const message: MessageModel = { id: randomUUID(), authorId, content: input.content, conversationId, clientMessageId, createdAt: now, updatedAt: now, edited: false };
   let events: StoredEvent[] = [];
   if (conversationId === null) {
-    // Every column is known before the write, so a plain INSERT (no
-    // RETURNING, no read back) is enough: through the model API Prisma's
-    // query compiler cost twice as much CPU as the statement itself.
-    if ((await insertMessage(db, message)) === 0) return (await original())!;
+    // Every column is known before the write, so a plain INSERT (no read
+    // back) is enough: through the model API Prisma's query compiler cost
+    // twice as much CPU as the statement itself. Concurrent sends share one
+    // statement and one commit (inserts.ts).
+    if (!(await deps.messageInserts.insert(message))) return (await original())!;
     deps.timeline.clear();
   } else {
     try {
@@ -163,7 +166,7 @@ export async function createMessage(deps: MessageDeps, authorId: string, input: 
         const reservation = await reservePositions(tx, conversationId, 1, { activity: true });
         await requireMember(tx as Db, authorId, conversationId);
         message.createdAt = message.updatedAt = reservation.at;
-        if ((await insertMessage(tx as Db, message)) === 0) throw new NothingToWrite();
+        if (!(await insertMessage(tx as Db, message))) throw new NothingToWrite();
         await countNewMessage(tx, conversationId, authorId);
         return recordEvents(tx, reservation, [{ type: 'MESSAGE_CREATED', messageId: message.id }]);
       }, TRANSACTION_OPTIONS);
@@ -176,15 +179,6 @@ export async function createMessage(deps: MessageDeps, authorId: string, input: 
   const full = await withAuthor(deps, message);
   await publishChange(deps, 'MESSAGE_CREATED', full, events);
   return full;
-}
-
-/** The row, or 0 rows written when (authorId, clientMessageId) exists already. Timestamps at millisecond precision on every provider. */
-function insertMessage(db: Db, m: MessageModel): Promise<number> {
-  const conflict = m.clientMessageId === null ? Prisma.empty : Prisma.sql`ON CONFLICT ("authorId", "clientMessageId") DO NOTHING`;
-  return db.$executeRaw`
-    INSERT INTO "Message" ("id", "content", "authorId", "conversationId", "clientMessageId", "createdAt", "updatedAt", "edited")
-    VALUES (${m.id}, ${m.content}, ${m.authorId}, ${m.conversationId}, ${m.clientMessageId}, ${m.createdAt}, ${m.updatedAt}, ${false})
-    ${conflict}`;
 }
 
 /** The author's message sent with this key, if they may still read it. */

@@ -76,6 +76,53 @@ describe('createMessage and message', () => {
   });
 });
 
+describe('sends that arrive together (one statement, one commit)', () => {
+  test('40 concurrent sends from two authors are each written once, with their own content and author', async () => {
+    const sends = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => createMessage(server, i % 2 === 0 ? alice : bob, `together ${i}`)),
+    );
+    assert.equal(new Set(sends.map((m) => m.id)).size, 40);
+    const page = (await server.gql(PAGE, { first: 100 }, alice.accessToken)).data!.messages;
+    const seen = new Map(page.edges.map((edge: any) => [edge.node.id, edge.node]));
+    sends.forEach((sent, i) => {
+      assert.equal(sent.content, `together ${i}`);
+      assert.deepEqual(seen.get(sent.id), { id: sent.id, content: `together ${i}`, author: { username: i % 2 === 0 ? 'alice' : 'Bob' } });
+    });
+  });
+
+  test('in one statement, a row the database refuses fails only its own send, and a repeated clientMessageId is written once', async () => {
+    const local = await startTestServer();
+    try {
+      const writer = await registerUser(local);
+      const authorId = (await local.gql('{ me { id } }', {}, writer.accessToken)).data!.me.id;
+      // A fault in one row, the way a storage problem would show (an operator's trigger).
+      await local.database.exec(
+        local.database.provider === 'sqlite'
+          ? `CREATE TRIGGER refuse_poison BEFORE INSERT ON "Message" WHEN NEW."content" = 'poison' BEGIN SELECT RAISE(ABORT, 'refused'); END`
+          : `CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW."content" = 'poison' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+             CREATE TRIGGER refuse_poison BEFORE INSERT ON "Message" FOR EACH ROW EXECUTE FUNCTION refuse_poison()`,
+      );
+      // Sends that reach the writer in the same turn of the event loop, as concurrent requests do.
+      const now = new Date();
+      const row = (content: string, clientMessageId: string | null = null) => ({
+        id: randomUUID(), authorId, content, conversationId: null, clientMessageId, createdAt: now, updatedAt: now, edited: false,
+      });
+      const rows = [row('fine 0'), row('fine 1'), row('poison'), row('keyed', 'k-1'), row('keyed again', 'k-1'), row('fine 2')];
+      local.resetQueries();
+      const outcomes = await Promise.allSettled(rows.map((r) => local.app.services.messageInserts.insert(r)));
+      assert.deepEqual(
+        outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'refused')),
+        [true, true, 'refused', true, false, true],
+      );
+      assert.ok(local.queries.filter((sql) => /^\s*INSERT INTO "Message"/.test(sql)).length > 1, 'the failed statement was retried row by row');
+      const page = (await local.gql(PAGE, { first: 50 }, writer.accessToken)).data!.messages;
+      assert.deepEqual(page.edges.map((edge: any) => edge.node.content).sort(), ['fine 0', 'fine 1', 'fine 2', 'keyed']);
+    } finally {
+      await local.stop();
+    }
+  });
+});
+
 describe('updateMessage and deleteMessage', () => {
   test('the author updates: content, edited and updatedAt change', async () => {
     const created = await createMessage(server, alice, 'first draft');
