@@ -29,6 +29,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
 FROM deps AS build
 
 COPY tsconfig.json ./
+COPY scripts/bundle.mjs ./scripts/
 COPY src ./src
 COPY web ./web
 RUN npm run build
@@ -77,4 +78,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 # node is PID 1 (the base entrypoint execs it): the app handles SIGTERM itself.
-CMD ["node", "dist/main.js"]
+# The bundled server (scripts/bundle.mjs): starts in about half the time of dist/main.js.
+CMD ["node", "dist/bundle/main.js"]

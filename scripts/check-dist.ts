@@ -88,8 +88,11 @@ function specifiers(file: string): Specifier[] {
   return found;
 }
 
-/** src/<same path>.ts (or .mts/.cts/.js) for an output file, if it exists. */
+const bundleDir = path.join(distDir, 'bundle') + path.sep;
+
+/** src/<same path>.ts (or .mts/.cts/.js) for an output file, if it exists; the bundle (scripts/bundle.mjs) is checked as it is. */
 function hasSource(outFile: string): boolean {
+  if (outFile.startsWith(bundleDir)) return true;
   const base = path.join(srcDir, path.relative(distDir, outFile)).replace(/\.[cm]?js$/, '');
   return ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs'].some((ext) => existsSync(base + ext));
 }

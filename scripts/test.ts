@@ -6,7 +6,7 @@
 //   REQUIRE_POSTGRES=1  fail instead of skipping when PostgreSQL is unreachable (CI sets it)
 //   REQUIRE_REDIS=1     the scale-out tests fail instead of skipping without Redis (CI sets it)
 //   TEST_ONLY=sqlite|postgresql   run one side only
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import pg from 'pg';
 
@@ -126,6 +126,10 @@ async function runPass(run: (typeof runs)[number]): Promise<string> {
   if (result.code !== 0) failed = true;
   return `${run.name}: ${result.pass} passed, ${result.fail} failed, ${result.skipped} skipped`;
 }
+
+// Some tests run the server as `npm start` does (the bundled build): build
+// it here, once, when it is stale, so the passes never build side by side.
+execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
 
 lines.push(...(await Promise.all(runs.filter((run) => !only || only === run.name).map(runPass))));
 

@@ -6,7 +6,6 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type DatabaseOptions } from './db/client.js';
 import { createMemoryEventBus } from './pubsub/memory.js';
-import { connectRedis, createRedisEventBus } from './pubsub/redis.js';
 import { Passwords } from './auth/passwords.js';
 import { createRateLimits } from './auth/rateLimits.js';
 import { ActiveSessions } from './auth/activeSessions.js';
@@ -57,8 +56,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
   });
   // With Redis, events and rate-limit counters are shared by every instance.
-  const redis = config.redis ? connectRedis(config.redis.url, log) : null;
-  const bus = redis ? createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>();
+  // Modules a deployment may not use (ioredis, serve-static) load only when it does: start-up time and memory.
+  const redisBus = config.redis ? await import('./pubsub/redis.js') : null;
+  const redis = redisBus ? redisBus.connectRedis(config.redis!.url, log) : null;
+  const bus = redisBus && redis ? redisBus.createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>();
   // Every publish is counted, whichever the transport.
   const events = countPublished(bus, metrics);
   const redisStore = redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined;
@@ -118,6 +119,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     apollo,
     // With METRICS_PORT, /metrics is served there only (a load balancer in front of the API never routes to it).
     metrics: config.metrics.port === null ? serveMetrics : undefined,
+    appPage: config.appPage ? (await import('./http/appPage.js')).createAppPage(log) : undefined,
     readiness: async () => ({
       stopping,
       database: await database.isReady(),

@@ -8,6 +8,7 @@
 // revoked session stops working at once, or within the TTL if the event was
 // lost (Redis away), for about one query per session per TTL.
 import { LRUCache } from 'lru-cache';
+import { atMost } from '../lru.js';
 import type { Db } from '../db/client.js';
 import type { SessionEvents } from './sessions.js';
 import type { AccessClaims } from './tokens.js';
@@ -23,7 +24,7 @@ export class ActiveSessions {
 
   constructor(db: Db, ttlSeconds: number) {
     this.cache = new LRUCache<string, Entry>({
-      max: 50_000,
+      ...atMost(50_000),
       ttl: Math.max(1, ttlSeconds) * 1000,
       // Concurrent requests of one session share one lookup. The user is the
       // session's own, from the database, never the token's claim: a token

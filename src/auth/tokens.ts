@@ -1,6 +1,7 @@
 // Access tokens (JWT via jose) and refresh tokens (random, stored hashed).
 import { createCipheriv, createDecipheriv, createHash, createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { atMost } from '../lru.js';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 
 export interface JwtSettings {
@@ -84,7 +85,7 @@ function signingKey(secret: Uint8Array): KeyObject {
  * on every request after this (viewer.ts).
  */
 export class AccessTokenVerifier {
-  private readonly verified = new LRUCache<string, AccessClaims>({ max: 20_000 });
+  private readonly verified = new LRUCache<string, AccessClaims>(atMost(20_000));
 
   constructor(private readonly jwt: JwtSettings) {}
 

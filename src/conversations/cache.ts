@@ -10,6 +10,7 @@
 // its event is lost. Writes never trust this cache: they check membership
 // in their transaction, under the conversation's lock.
 import { LRUCache } from 'lru-cache';
+import { atMost } from '../lru.js';
 import type { Access } from './access.js';
 import { conversationList, type TimelineCache } from '../messages/timelineCache.js';
 
@@ -18,7 +19,7 @@ const MAX_CONVERSATIONS = 10_000;
 
 export class ConversationCache {
   /** Access by conversation, then by viewer. */
-  private readonly access = new LRUCache<string, Map<string, Access>>({ max: MAX_CONVERSATIONS, ttl: ACCESS_TTL_MS });
+  private readonly access = new LRUCache<string, Map<string, Access>>({ ...atMost(MAX_CONVERSATIONS), ttl: ACCESS_TTL_MS });
   private generation = 0;
 
   constructor(private readonly timeline: TimelineCache) {}

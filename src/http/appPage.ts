@@ -14,8 +14,6 @@ import type { Logger } from '../logger.js';
 /** web/dist/, seen from src/http/ (tsx) and from dist/http/ (compiled) alike. */
 export const APP_PAGE_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-export const isAppPath = (pathname: string) => pathname === '/app' || pathname.startsWith('/app/');
-
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 function sendText(res: ServerResponse, status: number, text: string) {

@@ -4,7 +4,6 @@
 // A compressed body still goes through body-parser, which inflates it; both
 // paths check the depth on the raw bytes and answer with the same errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import bodyParser from 'body-parser';
 import getRawBody from 'raw-body';
 import { exceedsJsonDepth } from './jsonDepth.js';
 
@@ -50,13 +49,18 @@ export function createBodyReader({ limitBytes, maxDepth }: BodyLimits) {
   const tooDeep = { status: 400, code: 'BAD_REQUEST', message: `JSON nested deeper than ${maxDepth} levels` };
   const malformed = (status = 400) => ({ status, code: 'BAD_REQUEST', message: 'Malformed request body: expected JSON' });
 
-  const inflating = bodyParser.json({
-    limit: limitBytes,
-    type: [...JSON_TYPES],
-    verify: (_req, _res, raw) => {
-      if (exceedsJsonDepth(raw, maxDepth)) throw new JsonTooDeep();
-    },
-  });
+  // Loaded with the first compressed body: most deployments never see one.
+  let inflating: Promise<(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void> | undefined;
+  const inflater = () =>
+    (inflating ??= import('body-parser').then(({ default: bodyParser }) =>
+      bodyParser.json({
+        limit: limitBytes,
+        type: [...JSON_TYPES],
+        verify: (_req, _res, raw) => {
+          if (exceedsJsonDepth(raw, maxDepth)) throw new JsonTooDeep();
+        },
+      }),
+    ));
 
   function refusal(error: unknown) {
     if (error instanceof JsonTooDeep) return { refused: tooDeep };
@@ -67,8 +71,9 @@ export function createBodyReader({ limitBytes, maxDepth }: BodyLimits) {
   return async function readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<BodyResult> {
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+      const inflate = await inflater();
       try {
-        await new Promise<void>((resolve, reject) => inflating(req, res, (error) => (error ? reject(error) : resolve())));
+        await new Promise<void>((resolve, reject) => inflate(req, res, (error) => (error ? reject(error) : resolve())));
       } catch (error) {
         return refusal(error);
       }

@@ -11,7 +11,6 @@ import { bearerToken } from '../auth/tokens.js';
 import { TrustedDocuments } from '../graphql/trustedDocuments.js';
 import type { MetricsEndpoint } from '../observability/endpoint.js';
 import { newRequestId, type GraphQLContext } from './apollo.js';
-import { createAppPage, isAppPath } from './appPage.js';
 import { clientAddressKey } from './clientAddress.js';
 import { createBodyReader } from './body.js';
 import { corsHeadersByOrigin, recordHeaders, setHeaders } from './headers.js';
@@ -34,7 +33,13 @@ export interface HttpHandlerOptions {
   readiness: () => Promise<Readiness>;
   /** GET /metrics on this port; unset when it has a port of its own (METRICS_PORT). */
   metrics?: MetricsEndpoint;
+  /** The chat page at /app (appPage.ts), when APP_PAGE is on. */
+  appPage?: AppPage;
 }
+
+export type AppPage = (req: IncomingMessage, res: ServerResponse, pathname: string) => void;
+
+const isAppPath = (pathname: string) => pathname === '/app' || pathname.startsWith('/app/');
 
 /**
  * 503 when this instance should get no traffic (stopping, or no database);
@@ -76,7 +81,7 @@ const WELCOME = `<!doctype html><meta charset="utf-8"><title>Messaging API</titl
 <h1>Messaging API</h1><p>The GraphQL endpoint is <a href="/graphql">/graphql</a>
 (POST or GET; WebSocket subscriptions with the graphql-transport-ws protocol on the same path).</p>`;
 
-export function createHttpHandler({ services, apollo, readiness, metrics }: HttpHandlerOptions) {
+export function createHttpHandler({ services, apollo, readiness, metrics, appPage }: HttpHandlerOptions) {
   const { config, log } = services;
   const trusted = TrustedDocuments.load(config.trustedDocuments);
   const corsMiddleware = cors(
@@ -93,8 +98,6 @@ export function createHttpHandler({ services, apollo, readiness, metrics }: Http
   );
   const headersForGraphql = recordHeaders(helmet({ ...readByOtherOrigins, contentSecurityPolicy: false }) as Middleware);
   const corsHeaders = corsHeadersByOrigin(corsMiddleware);
-  // The chat page sets its own headers (a CSP that lets it run its scripts).
-  const appPage = config.appPage ? createAppPage(log) : null;
   const readJsonBody = createBodyReader({ limitBytes: config.bodyLimitBytes, maxDepth: config.jsonMaxDepth });
 
   async function graphql(req: IncomingMessage, res: ServerResponse, search: string, requestId: string) {
@@ -145,6 +148,7 @@ export function createHttpHandler({ services, apollo, readiness, metrics }: Http
     try {
       if (pathname === '/graphql') return await graphql(req, res, search, requestId);
       res.setHeader('x-request-id', requestId);
+      // The chat page sets its own headers (a CSP that lets it run its scripts).
       if (appPage && isAppPath(pathname)) return appPage(req, res, pathname);
       setHeaders(res, headersForApi);
       switch (pathname) {

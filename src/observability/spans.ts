@@ -4,7 +4,6 @@
 // it nests under the HTTP server span. Installed only when tracing is on
 // (OTEL_EXPORTER_OTLP_ENDPOINT); graphql-jit executes HTTP operations, so
 // the graphql-js instrumentation would see none of them.
-import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ExecutionResult, OperationDefinitionNode } from 'graphql';
 
 /** What Apollo hands a gateway's executor, as much as is read here. */
@@ -16,10 +15,12 @@ interface ExecutionRequest {
 type Executor = (request: never) => Promise<ExecutionResult>;
 
 export function traceExecution<G extends { load(): Promise<{ executor: Executor }> }>(gateway: G): G {
-  const tracer = trace.getTracer('messaging-api');
   return {
     ...gateway,
     async load() {
+      // Loaded here, so a server without tracing never loads the OpenTelemetry API.
+      const { SpanStatusCode, trace } = await import('@opentelemetry/api');
+      const tracer = trace.getTracer('messaging-api');
       const loaded = await gateway.load();
       const execute = loaded.executor as (request: ExecutionRequest) => Promise<ExecutionResult>;
       const executor = (request: ExecutionRequest) => {

@@ -6,14 +6,15 @@
 // operator delete a user in the database. Page authors, `me` and
 // messagesByUser's user then cost no query once seen.
 import { LRUCache } from 'lru-cache';
+import { atMost } from '../lru.js';
 import type { UserModel } from './model.js';
 
 const MAX_USERS = 50_000;
 const TTL_MS = 10 * 60_000;
 
 export class UserCache {
-  private readonly byId = new LRUCache<string, UserModel>({ max: MAX_USERS, ttl: TTL_MS });
-  private readonly idByKey = new LRUCache<string, string>({ max: MAX_USERS, ttl: TTL_MS });
+  private readonly byId = new LRUCache<string, UserModel>({ ...atMost(MAX_USERS), ttl: TTL_MS });
+  private readonly idByKey = new LRUCache<string, string>({ ...atMost(MAX_USERS), ttl: TTL_MS });
 
   get(id: string): UserModel | undefined {
     return this.byId.get(id);

@@ -2,13 +2,49 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { REGISTER, CREATE, postGraphQL, testEnv } from '../support/server.js';
+import { gzipSync } from 'node:zlib';
+import { REGISTER, CREATE, postGraphQL, testEnv, wsClient } from '../support/server.js';
+import { subscribe } from '../support/subscriptions.js';
 import { spawnServer, runToExit } from '../support/process.js';
 import { createTestDatabase } from '../support/database.js';
 
 const LOGIN = `mutation ($u: String!) { login(input: { username: $u, password: "persistent pw" }) { accessToken } }`;
 
 describe('process lifecycle', () => {
+  test('npm start runs the bundled build: HTTP, the hashing worker, WebSocket, and the parts loaded on first use', async () => {
+    const database = await createTestDatabase();
+    try {
+      const server = await spawnServer(database.url, { NODE_ENV: 'production', APP_PAGE: 'on' }, 'npmStart');
+      assert.match(server.output(), /"msg":"messaging API ready"/);
+      const registered = await postGraphQL(server.url, REGISTER, { input: { username: 'bundled', password: 'persistent pw' } });
+      assert.equal(registered.data?.register.user.username, 'bundled', JSON.stringify(registered));
+      const token = (await postGraphQL(server.url, LOGIN, { u: 'bundled' })).data?.login.accessToken;
+      assert.ok(token, 'login checks the password in the hashing worker');
+
+      const client = wsClient(server.url, token);
+      const created = await subscribe(client, 'subscription { messageCreated { id content author { username } } }');
+      const sent = await postGraphQL(server.url, CREATE, { content: 'from the bundle' }, token);
+      assert.deepEqual((await created.next()).messageCreated, { id: sent.data.createMessage.id, content: 'from the bundle', author: { username: 'bundled' } });
+      await client.dispose();
+
+      // A compressed body (body-parser) and the chat page (serve-static) come from chunks loaded when first needed.
+      const compressed = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${token}` },
+        body: gzipSync(JSON.stringify({ query: '{ messages(first: 1) { edges { node { content } } } }' })),
+      });
+      assert.deepEqual(await compressed.json(), { data: { messages: { edges: [{ node: { content: 'from the bundle' } }] } } });
+      const page = await fetch(`${server.base}/app/`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<div id="app">|<script type="module"/);
+
+      server.child.kill('SIGTERM');
+      assert.equal((await server.exited).code, 0, server.output());
+    } finally {
+      await database.drop();
+    }
+  });
+
   test('SIGTERM exits 0 after finishing an in-flight request; data survives a restart', async () => {
     const database = await createTestDatabase();
     try {

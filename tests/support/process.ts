@@ -23,9 +23,12 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function spawnServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/** How the server is run: from source through tsx, or as `npm start` runs it (the bundled build, scripts/start.mjs). */
+const ENTRY = { source: ['--import', 'tsx', 'src/main.ts'], npmStart: ['scripts/start.mjs'] } as const;
+
+export async function spawnServer(databaseUrl: string, env: Record<string, string> = {}, entry: keyof typeof ENTRY = 'source'): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ENTRY[entry], {
     env: { ...process.env, ...testEnv(databaseUrl, { PORT: String(port), LOG_LEVEL: 'info', ...env }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
