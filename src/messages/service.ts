@@ -11,7 +11,7 @@ import type { EventBus } from '../pubsub/events.js';
 import type { UserModel } from '../users/model.js';
 import { findUserById, type UserLookupDeps } from '../users/service.js';
 import { forbidden, notFound } from '../errors.js';
-import { decodeCursor, newestFirst, olderThan, toConnection, type PageArgs } from '../pagination.js';
+import { decodeCursor, toConnection, type PageArgs } from '../pagination.js';
 import { readableConversation, requireMember } from '../conversations/access.js';
 import { publishCommitted, type ConversationEvents } from '../conversations/events.js';
 import { countNewMessage, uncountDeletedMessage } from '../conversations/unread.js';
@@ -36,15 +36,7 @@ export interface MessageDeps extends UserLookupDeps {
  * known, so every row carries it and no author lookup follows.
  */
 export async function authorPage({ db, timeline }: MessageDeps, page: PageArgs, author: UserModel): Promise<MessageConnectionModel> {
-  const load = async () => {
-    const position = page.after === null ? null : decodeCursor(page.after);
-    const rows = await db.message.findMany({
-      where: { authorId: author.id, conversationId: null, ...olderThan(position) },
-      orderBy: newestFirst,
-      take: page.first + 1,
-    });
-    return rows.map((row) => ({ ...row, author }));
-  };
+  const load = () => listRows(db, null, page, author.id);
   const rows = page.after === null ? await timeline.firstRows(author.id, page.first, load) : await load();
   return toConnection(rows, page, () => db.message.count({ where: { authorId: author.id, conversationId: null } }));
 }
@@ -70,15 +62,19 @@ export async function conversationPage({ db, timeline }: { db: Db; timeline: Tim
 }
 
 /**
- * One list (the public timeline: conversationId null; or a conversation),
- * newest first, with each author in the same query (one JOIN instead of a
- * page query plus an author batch). Plain SQL that SQLite and PostgreSQL
- * both run, served by the (conversationId, createdAt, id) index; the cursor
- * bound is the keyset of olderThan(), spelled in SQL.
+ * One list (the public timeline: conversationId null; or a conversation;
+ * optionally one author's messages in it), newest first, with each author in
+ * the same query (one JOIN instead of a page query plus an author batch).
+ * Raw SQL: through the model API, Prisma's query compiler costs more than
+ * the statement itself. Plain SQL that SQLite and PostgreSQL
+ * both run, served by the (conversationId, createdAt, id) index (with an
+ * author: (authorId, conversationId, createdAt, id)); the cursor
+ * bound is the keyset of pagination.ts's olderThan(), spelled in SQL.
  */
-async function listRows(db: Db, conversationId: string | null, page: PageArgs): Promise<MessageModel[]> {
+async function listRows(db: Db, conversationId: string | null, page: PageArgs, authorId?: string): Promise<MessageModel[]> {
   const position = page.after === null ? null : decodeCursor(page.after);
   const inList = conversationId === null ? Prisma.sql`m."conversationId" IS NULL` : Prisma.sql`m."conversationId" = ${conversationId}`;
+  const byAuthor = authorId === undefined ? Prisma.empty : Prisma.sql`AND m."authorId" = ${authorId}`;
   const olderThanCursor = position
     ? Prisma.sql`AND m."createdAt" <= ${position.createdAt} AND (m."createdAt" < ${position.createdAt} OR (m."createdAt" = ${position.createdAt} AND m."id" < ${position.id}))`
     : Prisma.empty;
@@ -86,7 +82,7 @@ async function listRows(db: Db, conversationId: string | null, page: PageArgs): 
     SELECT m."id", m."content", m."authorId", m."conversationId", m."clientMessageId", m."createdAt", m."updatedAt", m."edited",
            u."username" AS "authorUsername", u."createdAt" AS "authorCreatedAt"
     FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
-    WHERE ${inList} ${olderThanCursor}
+    WHERE ${inList} ${byAuthor} ${olderThanCursor}
     ORDER BY m."createdAt" DESC, m."id" DESC
     LIMIT ${page.first + 1}`;
   return rows.map(({ authorUsername, authorCreatedAt, ...message }) => ({
