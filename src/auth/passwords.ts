@@ -14,6 +14,9 @@ const WORKER_EXEC_ARGV = underTsx
   ? [...process.execArgv, '--require', createRequire(import.meta.url).resolve('tsx/cjs')]
   : process.execArgv;
 
+/** How long a hashing worker waits for work before it ends. */
+const IDLE_MS = 10_000;
+
 /** Used for the retryAfter estimate until the pool has timed a task. */
 const FALLBACK_TASK_MS = 250;
 
@@ -36,9 +39,13 @@ export class Passwords {
     this.pool = new Piscina({
       filename: WORKER_FILE.href,
       execArgv: WORKER_EXEC_ARGV,
-      // Fixed size: workers stay warm (a cold start under tsx costs ~0.5 s).
-      minThreads: options.threads,
+      // Up to `threads` workers, each ended after IDLE_MS without work: a
+      // worker holds ~38 MB (its own V8 heap), and most of a chat server's
+      // time has no login in it. The first hash after an idle spell starts
+      // a worker again (~40 ms compiled, ~0.5 s under tsx).
+      minThreads: 0,
       maxThreads: options.threads,
+      idleTimeout: IDLE_MS,
       maxQueue: options.maxQueue,
     });
     this.dummyHash = this.hash('dummy password for timing');
