@@ -30,8 +30,10 @@ await build({
   platform: 'node',
   target: 'node20',
   // Packages that find files of their own beside their code at run time
-  // (native addons, worker scripts, transports) stay in node_modules.
-  external: ['better-sqlite3', 'piscina', 'pino', 'pino-pretty', '@opentelemetry/*', '@prisma/instrumentation'],
+  // (native addons, worker scripts, transports) stay in node_modules, and so
+  // does Apollo's createHash: bundled, its `module.require` check fails and
+  // it hashes every query with a pure-JavaScript SHA-256 instead of Node's.
+  external: ['better-sqlite3', 'piscina', 'pino', 'pino-pretty', '@opentelemetry/*', '@prisma/instrumentation', '@apollo/utils.createhash'],
   // CommonJS packages inside an ES module bundle still call require().
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   sourcemap: 'linked',

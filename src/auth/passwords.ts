@@ -10,9 +10,9 @@ import type { PasswordTask } from './passwordWorker.js';
 // of the handler file goes through.
 const underTsx = import.meta.url.endsWith('.ts');
 const WORKER_FILE = new URL(`./passwordWorker${underTsx ? '.ts' : '.js'}`, import.meta.url);
-const WORKER_EXEC_ARGV = underTsx
-  ? [...process.execArgv, '--require', createRequire(import.meta.url).resolve('tsx/cjs')]
-  : process.execArgv;
+// Compiled, the worker gets no flags: V8's (heap sizing) are the process's
+// anyway, and Worker refuses them as execArgv.
+const WORKER_EXEC_ARGV = underTsx ? [...process.execArgv, '--require', createRequire(import.meta.url).resolve('tsx/cjs')] : [];
 
 /** How long a hashing worker waits for work before it ends. */
 const IDLE_MS = 10_000;
