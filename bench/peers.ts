@@ -39,8 +39,8 @@ export async function runPeers(peersDir: string, projectRoot: string): Promise<b
   try {
     console.log(`\n=== peers (${dir}): ceiling, mercurius and this project, one after another ===`);
     const code = await new Promise<number | null>((done) => {
-      // `node dist/main.js`: the build is fresh (bench runs build-if-stale first).
-      const child = spawn('sh', [script, 'project=.::node dist/main.js'], {
+      // `npm start`, as the issue's start-up target is measured (the build is fresh: bench runs build-if-stale first).
+      const child = spawn('sh', [script, 'project=.::npm start'], {
         cwd: projectRoot,
         env: { ...process.env, BENCH_OUT: results },
         stdio: 'inherit',

@@ -1,7 +1,7 @@
 // The server under load runs as its own process, so load generation does not
-// share its event loop. Started by the test support's spawnServer (the same
-// `node --import tsx src/main.ts` the process tests use), with production
-// settings on top of its test defaults.
+// share its event loop. Started by the test support's spawnServer as
+// `npm start` runs it (scripts/start.mjs: the bundled build, rebuilt first
+// when stale), with production settings on top of its test defaults.
 import { randomBytes } from 'node:crypto';
 import { spawnServer, type ServerProcess } from '../tests/support/process.js';
 import { alive, type Run } from './state.js';
@@ -36,7 +36,7 @@ export async function startServer(run: Run, backend: Backend, options: ServerOpt
     LOG_LEVEL: 'warn', // so anything the server prints is worth reading
     ...env,
     ...options.env,
-  });
+  }, 'npmStart');
   // Known from here on, so every way out kills it (see state.ts).
   run.children.add(server.child);
   void server.exited.then(() => run.children.delete(server.child));

@@ -66,8 +66,10 @@ export class MessageInserts {
         RETURNING "id"`;
       written = new Set(rows.map((row) => row.id));
     } catch {
-      // Nothing of the batch was written: each row on its own, with its own outcome.
-      await Promise.all(batch.map((p) => this.writeOne(p)));
+      // Nothing of the batch was written: each row on its own, with its own
+      // outcome, in the order they came (so of two sends with one
+      // clientMessageId the earlier is the one written, as in the batch).
+      for (const p of batch) await this.writeOne(p);
       return;
     }
     for (const p of batch) p.resolve(written.has(p.message.id));
