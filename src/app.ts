@@ -57,9 +57,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   // With Redis, events and rate-limit counters are shared by every instance.
   // Modules a deployment may not use (ioredis, serve-static) load only when it does: start-up time and memory.
-  const redisBus = config.redis ? await import('./pubsub/redis.js') : null;
-  const redis = redisBus ? redisBus.connectRedis(config.redis!.url, log) : null;
-  const bus = redisBus && redis ? redisBus.createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>();
+  const redisModule = config.redis ? await import('./pubsub/redis.js') : null;
+  const redis = redisModule?.connectRedis(config.redis!.url, log) ?? null;
+  const bus = redis ? redisModule!.createRedisEventBus<AppEvents>(redis, config.redis!.prefix, log) : createMemoryEventBus<AppEvents>();
   // Every publish is counted, whichever the transport.
   const events = countPublished(bus, metrics);
   const redisStore = redis ? { client: redis.commands, prefix: config.redis!.prefix } : undefined;

@@ -42,7 +42,7 @@ export class Passwords {
       // Up to `threads` workers, each ended after IDLE_MS without work: a
       // worker holds ~38 MB (its own V8 heap), and most of a chat server's
       // time has no login in it. The first hash after an idle spell starts
-      // a worker again (~40 ms compiled, ~0.5 s under tsx).
+      // a worker again (~90 ms more, measured compiled; ~0.5 s under tsx).
       minThreads: 0,
       maxThreads: options.threads,
       idleTimeout: IDLE_MS,

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
 import { exceedsJsonDepth } from './jsonDepth.js';
 
-export interface BodyLimits {
+interface BodyLimits {
   limitBytes: number;
   maxDepth: number;
 }
@@ -24,7 +24,7 @@ class JsonTooDeep extends Error {
 }
 
 /** The media type and charset of a Content-Type header, lower-cased (parameters other than charset ignored). */
-export function mediaType(header: string | undefined): { type: string; charset: string | null } | null {
+function mediaType(header: string | undefined): { type: string; charset: string | null } | null {
   if (!header) return null;
   const semicolon = header.indexOf(';');
   const type = (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase();

@@ -71,7 +71,7 @@ function sendHttpError(res: ServerResponse, status: number, code: string, messag
  * without building a URL (a WHATWG URL per request costs); anything else is
  * normalised by URL, as before.
  */
-export function parseTarget(target = '/'): { pathname: string; search: string } {
+function parseTarget(target = '/'): { pathname: string; search: string } {
   if (target === '/graphql' || target.startsWith('/graphql?')) return { pathname: '/graphql', search: target.slice('/graphql'.length) };
   const url = new URL(target, 'http://localhost');
   return { pathname: url.pathname, search: url.search };
@@ -173,8 +173,11 @@ export function createHttpHandler({ services, apollo, readiness, metrics, appPag
       }
     } catch (error) {
       log.error({ err: error, requestId }, 'request failed');
-      if (!res.headersSent) sendHttpError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      else res.end();
+      // /graphql sends its headers with the answer (one writeHead): a failure before that still carries them.
+      if (res.headersSent) return void res.end();
+      setHeaders(res, pathname === '/graphql' ? headersForGraphql : headersForApi);
+      res.setHeader('x-request-id', requestId);
+      sendHttpError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     }
   };
 }
