@@ -29,6 +29,9 @@ const CREATE_SQLITE_MIGRATIONS_TABLE = `CREATE TABLE "_prisma_migrations" (
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
+/** WAL pages (4 KiB each) after which a commit checkpoints; SQLite's default is 1,000 (db/client.ts says why). */
+export const SQLITE_WAL_CHECKPOINT_PAGES = 10_000;
+
 /** Runs `fn` again while SQLite answers SQLITE_BUSY, for up to SQLITE_BUSY_TIMEOUT_MS. */
 function retryWhileBusy<T>(fn: () => T): T {
   const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;

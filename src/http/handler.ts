@@ -132,12 +132,17 @@ export function createHttpHandler({ services, apollo, readiness, metrics, appPag
       },
     });
     for (const [key, value] of response.headers) head.push(key, value);
-    // One writeHead with every header: no per-header setHeader calls.
-    res.writeHead(response.status ?? 200, head);
     if (response.body.kind === 'complete') {
-      res.end(response.body.string);
+      // writeHead stores the head at once, so node can no longer count the body
+      // for itself: without a content-length it would send it chunked (a writev
+      // of head, chunk size, body and trailer instead of one write).
+      const body = response.body.string;
+      head.push('content-length', String(Buffer.byteLength(body)));
+      res.writeHead(response.status ?? 200, head).end(body);
       return;
     }
+    // One writeHead with every header: no per-header setHeader calls.
+    res.writeHead(response.status ?? 200, head);
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }

@@ -3,7 +3,6 @@
 // beyond the error helpers. Every write publishes its event after the
 // commit: MESSAGE_* for the public timeline, CONVERSATION_EVENT (with a
 // position, conversations/history.ts) for a conversation.
-import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/client.js';
 import { isRecordNotFound } from '../db/errors.js';
 import { Prisma, type Message } from '../generated/prisma/client.js';
@@ -11,6 +10,7 @@ import type { EventBus } from '../pubsub/events.js';
 import type { UserModel } from '../users/model.js';
 import { findUserById, type UserLookupDeps } from '../users/service.js';
 import { forbidden, notFound } from '../errors.js';
+import { newTimeOrderedId } from '../ids.js';
 import { decodeCursor, toConnection, type PageArgs } from '../pagination.js';
 import { readableConversation, requireMember } from '../conversations/access.js';
 import { publishCommitted, type ConversationEvents } from '../conversations/events.js';
@@ -147,7 +147,7 @@ export async function createMessage(deps: MessageDeps, authorId: string, input: 
   // Time-ordered ids (UUIDv7): each new row lands at the end of the primary
   // key's index instead of at a random page of it (S3 +8 %). Ids stay opaque
   // UUIDs; their time is the message's createdAt, which is public anyway.
-  const message: MessageModel = { id: uuidv7(), authorId, content: input.content, conversationId, clientMessageId, createdAt: now, updatedAt: now, edited: false };
+  const message: MessageModel = { id: newTimeOrderedId(), authorId, content: input.content, conversationId, clientMessageId, createdAt: now, updatedAt: now, edited: false };
   let events: StoredEvent[] = [];
   if (conversationId === null) {
     // Every column is known before the write, so a plain INSERT (no read
