@@ -35,9 +35,9 @@
 // redis://127.0.0.1:6379; the run uses its own key prefix and deletes its keys),
 // BENCH_CONVERSATIONS=0 skips C1-C4.
 // When PostgreSQL or Redis does not answer, that part is skipped and the run
-// says why. BENCH_PEERS=<dir> (e.g. ../shared/bench) then also runs that
-// folder's peer harness with this project (peers.ts) and prints the ratios
-// to ceiling and mercurius beside the targets. Exits non-zero when any
+// says why. BENCH_PEERS=<dir> (e.g. ../shared/bench) also runs that
+// folder's peer harness with this project (peers.ts), first, and prints the
+// ratios to ceiling and mercurius beside the targets (again at the end). Exits non-zero when any
 // response was an error, a login was refused or a subscriber missed a message
 // (a criterion that does not hold is reported, not a failure).
 //
@@ -53,7 +53,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runPeers } from './peers.js';
+import { runPeers, type PeerComparison } from './peers.js';
 import Database from 'better-sqlite3';
 import { dropPostgresResources, probePostgresAndRedis } from './external.js';
 import { fanOut } from './fanout.js';
@@ -166,6 +166,15 @@ async function main(run: Run) {
   settings.duration = durationFor(settings.backends.filter((backend) => backend === 'sqlite' || !run.postgresSkipped).length);
   printHeader(settings, postgresInfo);
 
+  // The peer comparison first, while nothing of this bench has loaded the
+  // machine yet (the PostgreSQL part leaves the database writing behind it).
+  let peers: PeerComparison | null = null;
+  if (process.env.BENCH_PEERS) {
+    execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
+    peers = await runPeers(process.env.BENCH_PEERS, process.cwd());
+    if (!peers.clean) problem(run, 'the peer run failed or had failures');
+  }
+
   if (settings.backends.includes('sqlite')) {
     try {
       await runSqlite(run);
@@ -202,11 +211,11 @@ async function main(run: Run) {
   }
   if (run.interrupted) return;
   printComparison(run);
-  if (process.env.BENCH_PEERS) {
-    execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
-    if (!(await runPeers(process.env.BENCH_PEERS, process.cwd()))) problem(run, 'the peer run failed or had failures');
-  }
   printSummary(run);
+  if (peers) {
+    console.log('\n=== the peer comparison (run first, above): this project against ceiling and mercurius ===');
+    for (const line of peers.table) console.log(line);
+  }
   printConversationSummary(run);
   if (run.runs.size === 0) {
     console.log('\nNothing was measured.');

@@ -24,7 +24,7 @@ export interface ServerProcess {
 }
 
 /** How the server is run: from source through tsx, or as `npm start` runs it (the bundled build, scripts/start.mjs). */
-const ENTRY = { source: ['--import', 'tsx', 'src/main.ts'], npmStart: ['--heap-growing-percent=50', 'scripts/start.mjs'] } as const;
+const ENTRY = { source: ['--import', 'tsx', 'src/main.ts'], npmStart: ['--heap-growing-percent=50', '--max-semi-space-size=8', 'scripts/start.mjs'] } as const;
 
 export async function spawnServer(databaseUrl: string, env: Record<string, string> = {}, entry: keyof typeof ENTRY = 'source'): Promise<ServerProcess> {
   const port = await freePort();
