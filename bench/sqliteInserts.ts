@@ -32,7 +32,8 @@ function measure(dir: string, batch: number, checkpointPages: number) {
   });
   const insert = db.prepare(
     `INSERT INTO "Message" ("id", "content", "authorId", "conversationId", "clientMessageId", "createdAt", "updatedAt", "edited")
-     VALUES ${Array(batch).fill(ROW).join(', ')} ON CONFLICT ("authorId", "clientMessageId") DO NOTHING RETURNING "id"`,
+     VALUES ${Array(batch).fill(ROW).join(', ')}
+     ON CONFLICT ("authorId", "clientMessageId") WHERE "clientMessageId" IS NOT NULL DO NOTHING RETURNING "id"`,
   );
   let stalls = 0;
   let longest = 0;

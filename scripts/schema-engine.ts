@@ -109,6 +109,25 @@ function readPgCharColumns(adapter: SqlDriverAdapter): void {
   };
 }
 
+/**
+ * The engine reads a partial index's definition with
+ * `... WHERE type = 'index' AND name = "<index>"`: a double-quoted string,
+ * which SQLite reads as a string only where double-quoted strings are allowed.
+ * better-sqlite3 builds SQLite without them (SQLITE_DQS=0), so the engine
+ * fails to describe any database with a partial index ("column not found").
+ * Only that one statement is rewritten, to the single quotes it means.
+ */
+const SQLITE_INDEX_SQL = /^(SELECT sql FROM sqlite_master WHERE type = 'index' AND name = )"([^"']*)";?$/;
+
+function quoteSqliteIndexNames(adapter: SqlDriverAdapter): void {
+  if (adapter.provider !== 'sqlite') return;
+  const queryRaw = adapter.queryRaw;
+  adapter.queryRaw = function (this: SqlDriverAdapter, query) {
+    const match = SQLITE_INDEX_SQL.exec(query.sql);
+    return queryRaw.call(this, match ? { ...query, sql: `${match[1]}'${match[2]}'` } : query);
+  };
+}
+
 /** What Prisma's engine prints when two schemas agree. */
 const EMPTY_MIGRATION = '-- This is an empty migration.';
 
@@ -172,6 +191,7 @@ async function withEngine<T>(
   const opened: SqlDriverAdapter[] = [];
   const remember = (adapter: SqlDriverAdapter) => {
     readPgCharColumns(adapter);
+    quoteSqliteIndexNames(adapter);
     opened.push(adapter);
     return adapter;
   };

@@ -17,6 +17,9 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** The author's idempotency key, a partial unique index: the conflict target names its WHERE too. */
+const onTakenKey = Prisma.sql`ON CONFLICT ("authorId", "clientMessageId") WHERE "clientMessageId" IS NOT NULL DO NOTHING`;
+
 const columns = Prisma.sql`"id", "content", "authorId", "conversationId", "clientMessageId", "createdAt", "updatedAt", "edited"`;
 const values = (m: MessageModel) =>
   Prisma.sql`(${m.id}, ${m.content}, ${m.authorId}, ${m.conversationId}, ${m.clientMessageId}, ${m.createdAt}, ${m.updatedAt}, ${false})`;
@@ -27,7 +30,7 @@ const values = (m: MessageModel) =>
  * millisecond precision on every provider.
  */
 export async function insertMessage(db: Db, m: MessageModel): Promise<boolean> {
-  const conflict = m.clientMessageId === null ? Prisma.empty : Prisma.sql`ON CONFLICT ("authorId", "clientMessageId") DO NOTHING`;
+  const conflict = m.clientMessageId === null ? Prisma.empty : onTakenKey;
   return (await db.$executeRaw`INSERT INTO "Message" (${columns}) VALUES ${values(m)} ${conflict}`) === 1;
 }
 
@@ -62,7 +65,7 @@ export class MessageInserts {
     try {
       const rows = await this.db.$queryRaw<Array<{ id: string }>>`
         INSERT INTO "Message" (${columns}) VALUES ${Prisma.join(batch.map((p) => values(p.message)))}
-        ON CONFLICT ("authorId", "clientMessageId") DO NOTHING
+        ${onTakenKey}
         RETURNING "id"`;
       written = new Set(rows.map((row) => row.id));
     } catch {
