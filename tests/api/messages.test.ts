@@ -90,7 +90,7 @@ describe('sends that arrive together (one statement, one commit)', () => {
     });
   });
 
-  test('in one statement, a row the database refuses fails only its own send, and a repeated clientMessageId is written once', async () => {
+  test('in one statement, a row the database refuses fails only its own send (with and without keys), and a repeated clientMessageId is written once', async () => {
     const local = await startTestServer();
     try {
       const writer = await registerUser(local);
@@ -117,6 +117,14 @@ describe('sends that arrive together (one statement, one commit)', () => {
       assert.ok(local.queries.filter((sql) => /^\s*INSERT INTO "Message"/.test(sql)).length > 1, 'the failed statement was retried row by row');
       const page = (await local.gql(PAGE, { first: 50 }, writer.accessToken)).data!.messages;
       assert.deepEqual(page.edges.map((edge: any) => edge.node.content).sort(), ['fine 0', 'fine 1', 'fine 2', 'keyed']);
+
+      // Without any key the batch is written without reading ids back: a refusal still fails only its own row.
+      const keyless = [row('plain 0'), row('poison'), row('plain 1')];
+      const keylessOutcomes = await Promise.allSettled(keyless.map((r) => local.app.services.messageInserts.insert(r)));
+      assert.deepEqual(keylessOutcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'refused')), [true, 'refused', true]);
+      local.app.services.timeline.clear(); // createMessage does this after its insert; the writer alone does not
+      const after = (await local.gql(PAGE, { first: 50 }, writer.accessToken)).data!.messages;
+      assert.deepEqual(after.edges.map((edge: any) => edge.node.content).sort(), ['fine 0', 'fine 1', 'fine 2', 'keyed', 'plain 0', 'plain 1']);
     } finally {
       await local.stop();
     }
