@@ -1,7 +1,9 @@
 // `npm run bench:inserts`: what one public message costs SQLite itself, on the
 // project's own migrated schema, with the statement createMessage's group
-// commit sends (messages/inserts.ts: multi-row INSERT ... ON CONFLICT DO
-// NOTHING RETURNING), batch sizes like those 32 connections produce, and
+// commit sends for a batch that holds idempotency keys (messages/inserts.ts:
+// multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING; a batch without keys
+// sends the same INSERT without those two, so this is its upper bound), batch
+// sizes like those 32 connections produce, and
 // the WAL checkpoint threshold SQLite ships with beside the one the server
 // sets (db/client.ts). Prints µs per row and how many commits stalled on a
 // checkpoint (took over 2 ms), so the threshold's trade is visible: fewer

@@ -23,8 +23,6 @@ const onTakenKey = Prisma.sql`ON CONFLICT ("authorId", "clientMessageId") WHERE 
 const columns = Prisma.sql`"id", "content", "authorId", "conversationId", "clientMessageId", "createdAt", "updatedAt", "edited"`;
 const values = (m: MessageModel) =>
   Prisma.sql`(${m.id}, ${m.content}, ${m.authorId}, ${m.conversationId}, ${m.clientMessageId}, ${m.createdAt}, ${m.updatedAt}, ${false})`;
-/** A batch holds public messages only (conversationId NULL, not edited): those two as literals, fewer parameters for Prisma to map. */
-const publicValues = (m: MessageModel) => Prisma.sql`(${m.id}, ${m.content}, ${m.authorId}, NULL, ${m.clientMessageId}, ${m.createdAt}, ${m.updatedAt}, false)`;
 
 /**
  * Writes one message row (inside a transaction, or alone). False when nothing
@@ -63,19 +61,18 @@ export class MessageInserts {
 
   private async write(batch: Pending[]) {
     if (batch.length === 1) return this.writeOne(batch[0]!);
-    let written: (message: MessageModel) => boolean;
+    // The ids written, read back when the batch has keys; null: every row was.
+    let written: Set<string> | null = null;
     try {
-      const rows = Prisma.join(batch.map((p) => publicValues(p.message)));
+      const rows = Prisma.join(batch.map((p) => values(p.message)));
       if (batch.every((p) => p.message.clientMessageId === null)) {
         // Without keys nothing can conflict (the ids are new; the key's index
-        // is partial), so no RETURNING to read back: every row is written.
+        // is partial), so no RETURNING to read back.
         await this.db.$executeRaw`INSERT INTO "Message" (${columns}) VALUES ${rows}`;
-        written = () => true;
       } else {
         const ids = await this.db.$queryRaw<Array<{ id: string }>>`
           INSERT INTO "Message" (${columns}) VALUES ${rows} ${onTakenKey} RETURNING "id"`;
-        const inserted = new Set(ids.map((row) => row.id));
-        written = (message) => inserted.has(message.id);
+        written = new Set(ids.map((row) => row.id));
       }
     } catch {
       // Nothing of the batch was written: each row on its own, with its own
@@ -84,7 +81,7 @@ export class MessageInserts {
       for (const p of batch) await this.writeOne(p);
       return;
     }
-    for (const p of batch) p.resolve(written(p.message));
+    for (const p of batch) p.resolve(written === null || written.has(p.message.id));
   }
 
   private async writeOne({ message, resolve, reject }: Pending) {
