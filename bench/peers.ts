@@ -41,6 +41,7 @@ const SERVER_TARGETS = [
   { label: 'peak RSS of the process tree (MB)', value: (r: ServerRound) => r.peakRssTreeMB, atMost: 250, digits: 0 },
 ];
 
+/** The harness's own median (the middle two averaged), so these rows agree with its "median over rounds" table; format.ts's percentile picks one of the two. */
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);

@@ -1,6 +1,7 @@
 // Runs the server as its own process, as `npm start` would (compiled or via
 // tsx), for tests about signals, crashes and restarts.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { testEnv } from './server.js';
 
@@ -23,8 +24,16 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** `npm start`'s node arguments (its V8 flags and scripts/start.mjs), read from package.json so the two cannot drift. */
+function npmStartArguments(): string[] {
+  const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`package.json's start script no longer runs node directly: ${scripts.start}`);
+  return args;
+}
+
 /** How the server is run: from source through tsx, or as `npm start` runs it (the bundled build, scripts/start.mjs). */
-const ENTRY = { source: ['--import', 'tsx', 'src/main.ts'], npmStart: ['--heap-growing-percent=50', '--max-semi-space-size=8', 'scripts/start.mjs'] } as const;
+const ENTRY = { source: ['--import', 'tsx', 'src/main.ts'], npmStart: npmStartArguments() };
 
 export async function spawnServer(databaseUrl: string, env: Record<string, string> = {}, entry: keyof typeof ENTRY = 'source'): Promise<ServerProcess> {
   const port = await freePort();
